@@ -1,0 +1,77 @@
+# tether: plain make, C17. Honours CC, CFLAGS, CPPFLAGS, LDFLAGS, PREFIX,
+# DESTDIR. Objects go to $(B) (build/ by default; build-san/ for the
+# sanitizer build), so both builds can live side by side.
+
+VERSION	= 0.1.0
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+B	?= build
+
+CC	?= cc
+CFLAGS	?= -O2 -g
+WARN	= -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
+	  -Wmissing-prototypes -Wno-unused-parameter
+STD	= -std=c17 -D_GNU_SOURCE -DTETHER_VERSION='"$(VERSION)"'
+ifeq ($(SAN),1)
+SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	   -fno-omit-frame-pointer
+endif
+ALL_CFLAGS  = $(STD) $(WARN) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+LIBS	=
+
+LIBSRCS	= src/buf.c src/client.c src/compat.c src/escape.c src/host.c \
+	  src/log.c src/proto.c src/pty.c src/ring.c src/sock.c src/tty.c \
+	  src/xmalloc.c
+LIBOBJS	= $(LIBSRCS:src/%.c=$(B)/%.o)
+UNITS	= $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/*.c))
+HELPERS	= $(patsubst tests/helpers/%.c,$(B)/tests/%,$(wildcard tests/helpers/*.c))
+
+.PHONY: all check check-san test install uninstall clean format
+
+all: $(B)/tether tether
+
+tether: $(B)/tether
+	@if [ "$(B)" = build ]; then ln -sf build/tether tether; fi
+
+$(B)/tether: $(LIBOBJS) $(B)/tether.o
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/%.o: src/%.c src/*.h | $(B)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/tests/%: tests/unit/%.c tests/tap.h $(LIBOBJS) | $(B)/tests
+	$(CC) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(LIBOBJS) $(LIBS)
+
+$(B)/tests/%: tests/helpers/%.c $(LIBOBJS) | $(B)/tests
+	$(CC) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(LIBOBJS) $(LIBS)
+
+$(B) $(B)/tests:
+	mkdir -p $@
+
+# Unit tests and end-to-end tests against this build.
+check: $(B)/tether $(UNITS) $(HELPERS)
+	tests/run $(B)
+
+# The same suite built with AddressSanitizer and UBSan.
+check-san:
+	$(MAKE) B=build-san SAN=1 check
+
+# Everything: the README's test command and what CI runs.
+test: check check-san
+
+install: $(B)/tether
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(B)/tether $(DESTDIR)$(BINDIR)/tether
+	if [ -f doc/tether.1 ]; then install -m 644 doc/tether.1 \
+	    $(DESTDIR)$(MANDIR)/man1/tether.1; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/tether $(DESTDIR)$(MANDIR)/man1/tether.1
+
+format:
+	clang-format -i src/*.c src/*.h
+
+clean:
+	rm -rf build build-san tether

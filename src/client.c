@@ -1,0 +1,722 @@
+/*
+ * The attached client. One event loop over the terminal (stdin, stdout),
+ * the stream to the session host and a self-pipe for signals.
+ *
+ * Offsets: `recv` is the next output offset the host will send, `shown` the
+ * next one to be written to the terminal; the host is acknowledged `shown`,
+ * so that after a reconnect it resends exactly what never reached the
+ * screen. Keystrokes are queued with offsets from `in_base` until the host
+ * acknowledges them, so that a resend after a reconnect is exact too.
+ */
+#include <sys/types.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "client.h"
+#include "compat.h"
+#include "escape.h"
+#include "log.h"
+#include "proto.h"
+#include "tether.h"
+#include "tty.h"
+
+#define TERM_HIGH	(1024 * 1024)	/* stop reading the host */
+#define INPUT_MAX	(1024 * 1024)	/* keystrokes not yet acknowledged */
+#define OUT_HIGH	(256 * 1024)	/* stop queueing input frames */
+#define MAX_SKIPS	8
+#define HELLO_TIMEOUT	10000
+
+enum notice_kind {
+	NOTICE_EARLIER,		/* fresh attach: output before the tail */
+	NOTICE_AWAY,		/* resume too late: output left the ring */
+	NOTICE_LOST,		/* this client did not keep up */
+};
+
+struct skip {
+	uint64_t	 from;
+	uint64_t	 to;
+	int		 kind;
+};
+
+struct client {
+	const struct client_opts *o;
+	int		 fd;
+	struct buf	 in;
+	struct buf	 out;
+	struct buf	 term;		/* session output for the terminal */
+	struct buf	 notice;	/* local text, written before more */
+	struct skip	 skips[MAX_SKIPS];
+	int		 nskips;
+	uint64_t	 instance;
+	uint64_t	 recv;
+	uint64_t	 shown;
+	uint64_t	 acked;
+	struct buf	 input;
+	uint64_t	 in_base;
+	uint64_t	 in_sent;
+	struct escape	 esc;
+	int		 stdin_eof;
+	int		 finishing;	/* write what is left, then exit */
+	int		 done;
+	int		 status;
+	char		 message[PROTO_TEXT_MAX + 128];
+};
+
+static int	client_sigpipe[2] = { -1, -1 };
+static int	client_nonblock[2] = { -1, -1 };
+
+/* Wake the event loop from a signal handler. */
+static void
+client_signal(int sig)
+{
+	int		 saved = errno;
+	unsigned char	 c = (unsigned char)sig;
+
+	(void)write(client_sigpipe[1], &c, 1);
+	errno = saved;
+}
+
+/* Put the terminal and stdio back as they were (every exit path). */
+static void
+client_cleanup(void)
+{
+	int	 fd;
+
+	tty_restore();
+	for (fd = 0; fd < 2; fd++) {
+		if (client_nonblock[fd] == 0)
+			compat_set_nonblock(fd, 0);
+	}
+}
+
+/* Print a message from the other end without letting it drive the tty. */
+void
+client_print_text(const char *prefix, const char *text)
+{
+	const unsigned char	*p;
+
+	fputs(prefix, stderr);
+	for (p = (const unsigned char *)text; *p != '\0'; p++)
+		fputc(*p < 0x20 || *p == 0x7f ? '?' : *p, stderr);
+	fputc('\n', stderr);
+}
+
+/* Write all of out to a blocking or non-blocking fd, waiting up to ms. */
+int
+client_send_all(int fd, struct buf *out, int ms)
+{
+	struct pollfd	 pfd;
+	ssize_t		 n;
+
+	while (buf_len(out) > 0) {
+		n = write(fd, buf_ptr(out), buf_len(out));
+		if (n > 0) {
+			buf_consume(out, (size_t)n);
+			continue;
+		}
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN) {
+			pfd.fd = fd;
+			pfd.events = POLLOUT;
+			if (poll(&pfd, 1, ms) <= 0)
+				return -1;
+			continue;
+		}
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Wait up to ms for one frame. Returns 1 with the frame (consume size bytes
+ * of in afterwards), 0 on timeout, -1 on end of stream or a bad frame.
+ */
+int
+client_recv(int fd, struct buf *in, uint8_t *type, struct reader *body,
+    size_t *size, int ms)
+{
+	struct pollfd	 pfd;
+	uint8_t		*p;
+	ssize_t		 n;
+	int		 e;
+
+	for (;;) {
+		if ((e = proto_frame(in, type, body, size)) != 0)
+			return e == 1 ? 1 : -1;
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		if ((e = poll(&pfd, 1, ms)) == -1 && errno == EINTR)
+			continue;
+		if (e <= 0)
+			return e;
+		if (buf_reserve(in, 64 * 1024, &p) != 0)
+			return -1;
+		n = read(fd, p, 64 * 1024);
+		if (n == -1 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			return -1;
+		buf_commit(in, (size_t)n);
+	}
+}
+
+/* Remember an exit status and the line to print once the tty is back. */
+static void
+client_finish(struct client *c, int status, const char *fmt, const char *arg)
+{
+	c->finishing = 1;
+	c->status = status;
+	if (fmt != NULL)
+		snprintf(c->message, sizeof c->message, fmt, arg);
+}
+
+/* Queue a notice to appear on the terminal when output reaches from. */
+static int
+client_skip(struct client *c, uint64_t from, uint64_t to, int kind)
+{
+	if (c->nskips == MAX_SKIPS)
+		return -1;
+	c->skips[c->nskips].from = from;
+	c->skips[c->nskips].to = to;
+	c->skips[c->nskips].kind = kind;
+	c->nskips++;
+	return 0;
+}
+
+/* Format the notice for a skip into the notice buffer. */
+static void
+client_notice(struct client *c, const struct skip *s)
+{
+	char			 line[160];
+	unsigned long long	 n = (unsigned long long)(s->to - s->from);
+
+	switch (s->kind) {
+	case NOTICE_EARLIER:
+		snprintf(line, sizeof line, "[tether: %llu bytes of earlier "
+		    "output not shown]\r\n", n);
+		break;
+	case NOTICE_AWAY:
+		snprintf(line, sizeof line, "\r\n[tether: %llu bytes of "
+		    "output were lost while this client was away]\r\n", n);
+		break;
+	default:
+		snprintf(line, sizeof line, "\r\n[tether: %llu bytes of "
+		    "output were lost while this client was not reading]\r\n",
+		    n);
+		break;
+	}
+	buf_put(&c->notice, line, strlen(line));
+}
+
+/* Write one buffer to the terminal; -1 on a dead terminal. */
+static int
+client_write(struct buf *b, size_t len, size_t *wrote)
+{
+	ssize_t	 n;
+
+	*wrote = 0;
+	n = write(STDOUT_FILENO, buf_ptr(b), len);
+	if (n == -1 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	if (n <= 0)
+		return -1;
+	*wrote = (size_t)n;
+	buf_consume(b, (size_t)n);
+	return 0;
+}
+
+/* Write pending notices and output to the terminal, in stream order. */
+static int
+client_flush_term(struct client *c)
+{
+	size_t	 len, wrote;
+
+	for (;;) {
+		if (buf_len(&c->notice) > 0) {
+			if (client_write(&c->notice, buf_len(&c->notice),
+			    &wrote) == -1)
+				return -1;
+			if (buf_len(&c->notice) > 0)
+				return 0;
+			continue;
+		}
+		if (c->nskips > 0 && c->shown == c->skips[0].from) {
+			client_notice(c, &c->skips[0]);
+			c->shown = c->skips[0].to;
+			memmove(c->skips, c->skips + 1,
+			    (size_t)--c->nskips * sizeof c->skips[0]);
+			continue;
+		}
+		len = buf_len(&c->term);
+		if (c->nskips > 0 && c->skips[0].from - c->shown < len)
+			len = (size_t)(c->skips[0].from - c->shown);
+		if (len == 0)
+			return 0;
+		if (client_write(&c->term, len, &wrote) == -1)
+			return -1;
+		c->shown += wrote;
+		if (wrote < len)
+			return 0;
+	}
+}
+
+/* Queue INPUT frames for keystrokes not yet sent on this stream. */
+static void
+client_send_input(struct client *c)
+{
+	uint64_t	 end = c->in_base + buf_len(&c->input);
+	size_t		 n;
+
+	while (c->in_sent < end && buf_len(&c->out) < OUT_HIGH) {
+		n = (size_t)(end - c->in_sent);
+		if (n > PROTO_CHUNK)
+			n = PROTO_CHUNK;
+		if (proto_put_data(&c->out, MSG_INPUT, c->in_sent,
+		    buf_ptr(&c->input) + (c->in_sent - c->in_base), n) != 0)
+			return;
+		c->in_sent += n;
+	}
+}
+
+/* The host has accepted input up to off: forget it. */
+static int
+client_input_acked(struct client *c, uint64_t off)
+{
+	if (off < c->in_base || off > c->in_sent)
+		return -1;
+	buf_consume(&c->input, (size_t)(off - c->in_base));
+	c->in_base = off;
+	return 0;
+}
+
+/* Tell the host the terminal's size. */
+static void
+client_resize(struct client *c)
+{
+	uint16_t	 rows, cols;
+
+	tty_size(isatty(STDIN_FILENO) ? STDIN_FILENO : STDOUT_FILENO, &rows,
+	    &cols);
+	proto_put_resize(&c->out, rows, cols);
+}
+
+/* Stop tether like ssh's ~^Z: give the terminal back until continued. */
+static void
+client_suspend(struct client *c)
+{
+	client_cleanup();
+	signal(SIGTSTP, SIG_DFL);
+	raise(SIGTSTP);
+	signal(SIGTSTP, client_signal);
+	if (isatty(STDIN_FILENO))
+		tty_raw(STDIN_FILENO);
+	client_nonblock[0] = compat_set_nonblock(STDIN_FILENO, 1);
+	client_nonblock[1] = compat_set_nonblock(STDOUT_FILENO, 1);
+	client_resize(c);
+}
+
+/* Read keystrokes, acting on escapes and queueing the rest. */
+static void
+client_read_tty(struct client *c)
+{
+	uint8_t		 data[16 * 1024];
+	ssize_t		 n;
+	size_t		 off = 0, used;
+	int		 action;
+
+	n = read(STDIN_FILENO, data, sizeof data);
+	if (n == -1 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		/* As ssh does: no more input, but output keeps coming. */
+		c->stdin_eof = 1;
+		return;
+	}
+	while (off < (size_t)n) {
+		action = escape_feed(&c->esc, data + off, (size_t)n - off,
+		    &c->input, &used);
+		off += used;
+		switch (action) {
+		case ESCAPE_DETACH:
+			proto_put_text(&c->out, MSG_DETACH, DETACH_USER, "");
+			client_finish(c, 0, "[tether: detached from %s]",
+			    c->o->name);
+			return;
+		case ESCAPE_HELP:
+			escape_help(&c->esc, &c->notice);
+			break;
+		case ESCAPE_SUSPEND:
+			client_suspend(c);
+			break;
+		}
+	}
+	client_send_input(c);
+}
+
+/* Act on an ERROR from the host. */
+static void
+client_error(struct client *c, struct reader *r)
+{
+	char	 text[PROTO_TEXT_MAX];
+	uint8_t	 code;
+
+	if (proto_get_text(r, &code, text, sizeof text) != 0)
+		snprintf(text, sizeof text, "malformed error message");
+	client_finish(c, code == ERR_VERSION ? EXIT_VERSION :
+	    code == ERR_GONE ? EXIT_NOSESSION : EXIT_ERROR, "tether: %s", text);
+	c->done = 1;
+}
+
+/* Handle one frame from the host; -1 on a protocol violation. */
+static int
+client_frame(struct client *c, uint8_t type, struct reader *r)
+{
+	const uint8_t	*data;
+	uint64_t	 off, from, to;
+	size_t		 len;
+	uint8_t		 how, code;
+	uint32_t	 value;
+	char		 text[PROTO_TEXT_MAX];
+
+	switch (type) {
+	case MSG_OUTPUT:
+		if (proto_get_data(r, &off, &data, &len) != 0 || off != c->recv)
+			return -1;
+		if (buf_put(&c->term, data, len) != 0)
+			return -1;
+		c->recv += len;
+		return 0;
+	case MSG_SKIP:
+		if (proto_get_skip(r, &from, &to) != 0 || from != c->recv ||
+		    client_skip(c, from, to, NOTICE_LOST) != 0)
+			return -1;
+		c->recv = to;
+		return 0;
+	case MSG_INPUT_ACK:
+		if (proto_get_u64(r, &off) != 0)
+			return -1;
+		return client_input_acked(c, off);
+	case MSG_EXIT:
+		if (proto_get_exit(r, &how, &value) != 0)
+			return -1;
+		client_finish(c, how == EXIT_SIGNAL ? 128 + (int)value :
+		    (int)value, NULL, NULL);
+		return 0;
+	case MSG_DETACH:
+		if (proto_get_text(r, &code, text, sizeof text) != 0)
+			return -1;
+		client_finish(c, 0, "[tether: %s attached elsewhere; detached]",
+		    c->o->name);
+		return 0;
+	case MSG_ERROR:
+		client_error(c, r);
+		return 0;
+	case MSG_PING:
+		if (proto_get_u64(r, &off) != 0)
+			return -1;
+		return proto_put_u64(&c->out, MSG_PONG, off);
+	case MSG_PONG:
+		return 0;
+	}
+	return type >= MSG_OPTIONAL_MIN ? 0 : -1;
+}
+
+static void	client_process(struct client *);
+
+/* Read from the host and handle every complete frame. */
+static void
+client_read_host(struct client *c)
+{
+	uint8_t		*p;
+	ssize_t		 n;
+
+	if (buf_reserve(&c->in, 64 * 1024, &p) != 0) {
+		client_finish(c, EXIT_ERROR, "tether: frame too large", NULL);
+		c->done = 1;
+		return;
+	}
+	n = read(c->fd, p, 64 * 1024);
+	if (n == -1 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		if (!c->finishing)
+			client_finish(c, EXIT_ERROR, "tether: lost the "
+			    "connection to session %s", c->o->name);
+		close(c->fd);
+		c->fd = -1;
+		return;
+	}
+	buf_commit(&c->in, (size_t)n);
+	client_process(c);
+}
+
+/* Handle every complete frame received so far. */
+static void
+client_process(struct client *c)
+{
+	struct reader	 r;
+	uint8_t		 type;
+	size_t		 size;
+	int		 e;
+
+	while ((e = proto_frame(&c->in, &type, &r, &size)) == 1) {
+		if (client_frame(c, type, &r) == -1) {
+			e = -1;
+			break;
+		}
+		buf_consume(&c->in, size);
+		if (c->done)
+			return;
+	}
+	if (e < 0) {
+		client_finish(c, EXIT_ERROR, "tether: protocol error from "
+		    "session %s", c->o->name);
+		c->done = 1;
+	}
+}
+
+/* Say hello and take the host's welcome: where the output resumes. */
+static int
+client_handshake(struct client *c)
+{
+	struct msg_hello	 h;
+	struct msg_welcome	 w;
+	struct reader		 r;
+	uint8_t			 type;
+	size_t			 size;
+	int			 e;
+
+	memset(&h, 0, sizeof h);
+	h.major = PROTO_MAJOR;
+	h.minor = PROTO_MINOR;
+	h.mode = HELLO_ATTACH;
+	h.instance = c->instance;
+	h.shown = c->shown;
+	tty_size(isatty(STDIN_FILENO) ? STDIN_FILENO : STDOUT_FILENO, &h.rows,
+	    &h.cols);
+	if (proto_put_hello(&c->out, &h) != 0 ||
+	    client_send_all(c->fd, &c->out, HELLO_TIMEOUT) == -1)
+		return -1;
+	if ((e = client_recv(c->fd, &c->in, &type, &r, &size,
+	    HELLO_TIMEOUT)) != 1) {
+		client_finish(c, EXIT_ERROR, e == 0 ? "tether: session %s is "
+		    "not responding" : "tether: session %s closed the "
+		    "connection", c->o->name);
+		return -1;
+	}
+	if (type == MSG_ERROR) {
+		client_error(c, &r);
+		return -1;
+	}
+	if (type != MSG_WELCOME ||
+	    (e = proto_get_welcome(&r, &w)) != 0) {
+		client_finish(c, e == PROTO_ERR_VERSION ? EXIT_VERSION :
+		    EXIT_ERROR, "tether: session %s answered with something "
+		    "tether does not understand", c->o->name);
+		return -1;
+	}
+	buf_consume(&c->in, size);
+	if (c->instance != w.instance && w.resume != RESUME_FRESH)
+		return -1;
+	c->instance = w.instance;
+	c->recv = c->acked = w.out_start;
+	c->shown = w.out_start - w.skipped;
+	if (w.skipped > 0)
+		client_skip(c, c->shown, w.out_start, w.resume ==
+		    RESUME_FRESH ? NOTICE_EARLIER : NOTICE_AWAY);
+	if (w.resume == RESUME_FRESH || w.in_next > c->in_base +
+	    buf_len(&c->input) || w.in_next < c->in_base) {
+		c->in_base = w.in_next;
+	} else {
+		buf_consume(&c->input, (size_t)(w.in_next - c->in_base));
+		c->in_base = w.in_next;
+	}
+	c->in_sent = c->in_base;
+	log_debug("welcome: resume %u at %llu, skipped %llu", w.resume,
+	    (unsigned long long)w.out_start, (unsigned long long)w.skipped);
+	return 0;
+}
+
+/* Handle signals delivered through the self-pipe. */
+static void
+client_signals(struct client *c)
+{
+	unsigned char	 sig;
+
+	while (read(client_sigpipe[0], &sig, 1) == 1) {
+		switch (sig) {
+		case SIGWINCH:
+			client_resize(c);
+			break;
+		case SIGTSTP:
+			client_suspend(c);
+			break;
+		case SIGCONT:
+			if (isatty(STDIN_FILENO))
+				tty_raw(STDIN_FILENO);
+			client_resize(c);
+			break;
+		default:
+			/* Give the terminal back, then die of the signal. */
+			client_cleanup();
+			signal(sig, SIG_DFL);
+			raise(sig);
+			_exit(128 + sig);
+		}
+	}
+}
+
+/* Install signal handlers that wake the loop through a pipe. */
+static void
+client_signals_init(void)
+{
+	struct sigaction	 sa;
+	static const int	 sigs[] = { SIGWINCH, SIGTSTP, SIGCONT,
+	    SIGTERM, SIGHUP, SIGINT, SIGQUIT };
+	size_t			 i;
+
+	if (pipe(client_sigpipe) == -1)
+		fatal("pipe");
+	compat_set_nonblock(client_sigpipe[0], 1);
+	compat_set_nonblock(client_sigpipe[1], 1);
+	compat_set_cloexec(client_sigpipe[0]);
+	compat_set_cloexec(client_sigpipe[1]);
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = client_signal;
+	sa.sa_flags = SA_RESTART;
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+/* Acknowledge what reached the terminal since the last ACK. */
+static void
+client_ack(struct client *c)
+{
+	if (c->shown > c->acked && c->shown <= c->recv) {
+		if (proto_put_u64(&c->out, MSG_ACK, c->shown) == 0)
+			c->acked = c->shown;
+	}
+}
+
+/* Is everything that must reach the terminal written? */
+static int
+client_drained(struct client *c)
+{
+	return buf_len(&c->term) == 0 && buf_len(&c->notice) == 0 &&
+	    c->nskips == 0;
+}
+
+/* The event loop, until the session exits, detaches or fails. */
+static void
+client_loop(struct client *c)
+{
+	struct pollfd	 pfd[4];
+	int		 timeout;
+
+	while (!c->done) {
+		if (client_flush_term(c) == -1) {
+			client_finish(c, EXIT_ERROR, "tether: cannot write to "
+			    "the terminal", NULL);
+			break;
+		}
+		client_ack(c);
+		if (c->fd != -1 && client_send_all(c->fd, &c->out, 0) == -1 &&
+		    errno != EAGAIN && !c->finishing) {
+			client_finish(c, EXIT_ERROR, "tether: lost the "
+			    "connection to session %s", c->o->name);
+		}
+		if (c->finishing && client_drained(c))
+			break;
+		pfd[0].fd = client_sigpipe[0];
+		pfd[0].events = POLLIN;
+		pfd[1].fd = c->finishing || c->stdin_eof ? -1 : STDIN_FILENO;
+		pfd[1].events = buf_len(&c->input) < INPUT_MAX / 2 ? POLLIN : 0;
+		pfd[2].fd = STDOUT_FILENO;
+		pfd[2].events = client_drained(c) ? 0 : POLLOUT;
+		pfd[3].fd = c->fd;
+		pfd[3].events = (buf_len(&c->out) > 0 ? POLLOUT : 0) |
+		    (!c->finishing && buf_len(&c->term) < TERM_HIGH &&
+		    c->nskips < MAX_SKIPS ? POLLIN : 0);
+		timeout = -1;
+		if (poll(pfd, 4, timeout) == -1) {
+			if (errno == EINTR)
+				continue;
+			fatal("poll");
+		}
+		if (pfd[0].revents & POLLIN)
+			client_signals(c);
+		if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))
+			client_read_tty(c);
+		if (c->fd != -1 && (pfd[3].revents & (POLLIN | POLLHUP |
+		    POLLERR)))
+			client_read_host(c);
+	}
+	client_flush_term(c);
+}
+
+/*
+ * Attach to a session and run until it exits or this client detaches.
+ * Returns the exit status for tether: the program's, or one of tether's.
+ */
+int
+client_run(const struct client_opts *o)
+{
+	struct client	 c;
+	char		 why[512];
+
+	memset(&c, 0, sizeof c);
+	c.o = o;
+	c.status = EXIT_ERROR;
+	buf_init(&c.in, PROTO_MAX_FRAME + 4 + 64 * 1024);
+	buf_init(&c.out, 8 * 1024 * 1024);
+	buf_init(&c.term, TERM_HIGH + PROTO_MAX_FRAME + 4);
+	buf_init(&c.notice, 64 * 1024);
+	buf_init(&c.input, INPUT_MAX + 64 * 1024);
+	escape_init(&c.esc, o->escape);
+	if ((c.fd = o->connect(o->arg, why, sizeof why)) == -1) {
+		fprintf(stderr, "tether: %s\n", why);
+		return EXIT_ERROR;
+	}
+	compat_set_nonblock(c.fd, 1);
+	if (client_handshake(&c) == -1) {
+		if (c.message[0] != '\0')
+			client_print_text("", c.message);
+		close(c.fd);
+		return c.status;
+	}
+	client_signals_init();
+	atexit(client_cleanup);
+	log_fatal_hook(client_cleanup);
+	if (isatty(STDIN_FILENO) && tty_raw(STDIN_FILENO) == -1)
+		fatal("cannot set the terminal to raw mode");
+	client_nonblock[0] = compat_set_nonblock(STDIN_FILENO, 1);
+	client_nonblock[1] = compat_set_nonblock(STDOUT_FILENO, 1);
+	client_process(&c);
+	client_loop(&c);
+	if (c.fd != -1) {
+		client_send_all(c.fd, &c.out, 100);
+		close(c.fd);
+	}
+	client_cleanup();
+	if (c.message[0] != '\0') {
+		fputc('\n', stderr);
+		client_print_text("", c.message);
+	}
+	buf_free(&c.in);
+	buf_free(&c.out);
+	buf_free(&c.term);
+	buf_free(&c.notice);
+	buf_free(&c.input);
+	return c.status;
+}

@@ -1,0 +1,978 @@
+/*
+ * The session host. It is started by host_create (under the socket
+ * directory's lock), detaches from everything as a daemon, runs the program
+ * on a pty and serves clients over the session socket with the protocol in
+ * proto.h. Output goes into the ring; each client has its own cursor into
+ * it, so a client that goes away or falls silent never stalls the program.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "compat.h"
+#include "host.h"
+#include "log.h"
+#include "proto.h"
+#include "pty.h"
+#include "ring.h"
+#include "sock.h"
+#include "xmalloc.h"
+
+#define CONN_OUT_HIGH	(256 * 1024)	/* stop generating output frames */
+#define CONN_IN_MAX	(PROTO_MAX_FRAME + 4 + 64 * 1024)
+#define CONN_OUT_MAX	(4 * 1024 * 1024)
+#define INPUT_MAX	(4 * 1024 * 1024)
+#define INPUT_HIGH	(1024 * 1024)	/* stop reading input from clients */
+#define READ_CHUNK	(64 * 1024)
+
+enum conn_state {
+	CONN_HELLO,		/* waiting for HELLO */
+	CONN_ATTACHED,		/* the attached client */
+	CONN_WAIT_EXIT,		/* a kill request waiting for the end */
+	CONN_CLOSING,		/* flush what is queued, then close */
+};
+
+struct conn {
+	int		 fd;
+	enum conn_state	 state;
+	struct buf	 in;
+	struct buf	 out;
+	uint64_t	 sent;		/* next output offset to queue */
+	uint64_t	 acked;		/* output the client has shown */
+	uint64_t	 opened;	/* ms */
+	uint64_t	 progress;	/* ms of the last ack or write */
+	uint64_t	 blocked;	/* ms since the ring is full for it */
+	int		 stalled;	/* silent: no longer holds output */
+	int		 exit_sent;
+};
+
+struct host {
+	const char	*dir;
+	const char	*name;
+	int		 lfd;		/* listening socket, -1 once closed */
+	int		 master;	/* pty master, -1 once closed */
+	pid_t		 pid;
+	struct ring	 ring;
+	uint64_t	 instance;
+	uint64_t	 in_next;	/* input offset expected next */
+	struct buf	 input;		/* accepted input not yet in the pty */
+	struct conn	*conns[HOST_MAX_CONNS];
+	struct conn	*attached;
+	uint64_t	 created;
+	uint64_t	 attached_at;
+	uint16_t	 rows;
+	uint16_t	 cols;
+	char		*command;
+	int		 exited;	/* the program is gone */
+	int		 status;
+	uint64_t	 kill_at;	/* ms to send SIGKILL, 0 if not killing */
+	uint64_t	 drain_at;	/* ms to stop reading a finished pty */
+	uint64_t	 exit_at;	/* ms when the program exited */
+};
+
+static int	host_sigpipe[2] = { -1, -1 };
+
+/* Milliseconds on the monotonic clock. */
+static uint64_t
+host_now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Wake the event loop from a signal handler. */
+static void
+host_signal(int sig)
+{
+	int		 saved = errno;
+	unsigned char	 c = (unsigned char)sig;
+
+	(void)write(host_sigpipe[1], &c, 1);
+	errno = saved;
+}
+
+/* A random, non-zero instance id: offsets are only valid within it. */
+static uint64_t
+host_instance(void)
+{
+	uint64_t	 id = 0;
+
+	while (id == 0) {
+		if (getentropy(&id, sizeof id) == -1)
+			id = (uint64_t)time(NULL) << 20 ^ (uint64_t)getpid();
+	}
+	return id;
+}
+
+/* Close a connection and forget it. */
+static void
+host_conn_free(struct host *h, struct conn *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < HOST_MAX_CONNS; i++) {
+		if (h->conns[i] == c)
+			h->conns[i] = NULL;
+	}
+	if (h->attached == c) {
+		h->attached = NULL;
+		log_debug("client detached");
+	}
+	close(c->fd);
+	buf_free(&c->in);
+	buf_free(&c->out);
+	free(c);
+}
+
+/* Write what is queued for a connection without blocking; -1 if it died. */
+static int
+host_conn_flush(struct conn *c)
+{
+	ssize_t	 n;
+
+	while (buf_len(&c->out) > 0) {
+		n = write(c->fd, buf_ptr(&c->out), buf_len(&c->out));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN)
+			return 0;
+		if (n <= 0)
+			return -1;
+		buf_consume(&c->out, (size_t)n);
+	}
+	return 0;
+}
+
+/* Send an ERROR, try once to get it out, and drop the connection. */
+static void
+host_conn_error(struct host *h, struct conn *c, uint8_t code, const char *msg)
+{
+	log_debug("dropping connection: %s", msg);
+	proto_put_text(&c->out, MSG_ERROR, code, msg);
+	host_conn_flush(c);
+	host_conn_free(h, c);
+}
+
+/* Accept a connection from the owner, or refuse it. */
+static void
+host_accept(struct host *h)
+{
+	struct conn	*c;
+	uid_t		 uid;
+	size_t		 i;
+	char		 msg[128];
+	int		 fd;
+
+	if ((fd = accept(h->lfd, NULL, NULL)) == -1)
+		return;
+	compat_set_cloexec(fd);
+	compat_set_nonblock(fd, 1);
+	c = xcalloc(1, sizeof *c);
+	c->fd = fd;
+	c->state = CONN_HELLO;
+	c->opened = c->progress = host_now();
+	buf_init(&c->in, CONN_IN_MAX);
+	buf_init(&c->out, CONN_OUT_MAX);
+	for (i = 0; i < HOST_MAX_CONNS && h->conns[i] != NULL; i++)
+		;
+	if (i == HOST_MAX_CONNS) {
+		proto_put_text(&c->out, MSG_ERROR, ERR_BUSY,
+		    "too many connections to this session");
+		host_conn_flush(c);
+		close(fd);
+		buf_free(&c->in);
+		buf_free(&c->out);
+		free(c);
+		return;
+	}
+	h->conns[i] = c;
+	if (compat_peer_uid(fd, &uid) == -1 || uid != getuid()) {
+		snprintf(msg, sizeof msg, "permission denied: session %s "
+		    "belongs to uid %ld", h->name, (long)getuid());
+		host_conn_error(h, c, ERR_DENIED, msg);
+	}
+}
+
+/* Fill in INFO for `tether ls`. */
+static void
+host_info(struct host *h, struct msg_info *m)
+{
+	memset(m, 0, sizeof *m);
+	snprintf(m->name, sizeof m->name, "%s", h->name);
+	m->host_pid = (uint32_t)getpid();
+	m->pid = (uint32_t)h->pid;
+	m->created = h->created;
+	m->attached_at = h->attached_at;
+	m->attached = h->attached != NULL;
+	m->rows = h->rows;
+	m->cols = h->cols;
+	snprintf(m->command, sizeof m->command, "%s", h->command);
+}
+
+/* Resize the pty, clamping to what a terminal can be. */
+static void
+host_resize(struct host *h, uint16_t rows, uint16_t cols)
+{
+	if (rows == 0 || cols == 0)
+		return;
+	rows = rows < 2 ? 2 : rows > 4096 ? 4096 : rows;
+	cols = cols < 2 ? 2 : cols > 4096 ? 4096 : cols;
+	if (rows == h->rows && cols == h->cols)
+		return;
+	h->rows = rows;
+	h->cols = cols;
+	if (h->master != -1)
+		pty_resize(h->master, rows, cols);
+	log_debug("resized to %ux%u", cols, rows);
+}
+
+/* Where a client without an exact offset starts: a bounded tail. */
+static uint64_t
+host_tail_start(struct host *h)
+{
+	uint64_t	 head = ring_head(&h->ring), start;
+
+	start = ring_tail(&h->ring);
+	if (head - start > HOST_TAIL_BYTES)
+		start = head - HOST_TAIL_BYTES;
+	return ring_line_start(&h->ring, start);
+}
+
+/*
+ * Make c the attached client, detaching any other, and welcome it. Returns
+ * non-zero when the welcome cannot be given.
+ */
+static int
+host_attach(struct host *h, struct conn *c, const struct msg_hello *m)
+{
+	struct msg_welcome	 w;
+	uint64_t		 head = ring_head(&h->ring);
+
+	memset(&w, 0, sizeof w);
+	if (m->instance == h->instance) {
+		if (m->shown > head)
+			return PROTO_ERR_VALUE;
+		if (m->shown >= ring_tail(&h->ring)) {
+			w.resume = RESUME_EXACT;
+			w.out_start = m->shown;
+		} else {
+			w.resume = RESUME_BEHIND;
+			w.out_start = host_tail_start(h);
+			w.skipped = w.out_start - m->shown;
+		}
+	} else {
+		w.resume = RESUME_FRESH;
+		w.out_start = host_tail_start(h);
+		w.skipped = w.out_start;
+	}
+	if (h->attached != NULL && h->attached != c) {
+		proto_put_text(&h->attached->out, MSG_DETACH, DETACH_OTHER,
+		    "attached elsewhere");
+		h->attached->state = CONN_CLOSING;
+		log_debug("detaching the previous client");
+	}
+	h->attached = c;
+	h->attached_at = (uint64_t)time(NULL);
+	c->state = CONN_ATTACHED;
+	c->sent = c->acked = w.out_start;
+	c->progress = host_now();
+	host_resize(h, m->rows, m->cols);
+	w.major = PROTO_MAJOR;
+	w.minor = PROTO_MINOR;
+	w.instance = h->instance;
+	w.in_next = h->in_next;
+	w.rows = h->rows;
+	w.cols = h->cols;
+	snprintf(w.name, sizeof w.name, "%s", h->name);
+	log_debug("attached: resume %u from %llu, skipped %llu", w.resume,
+	    (unsigned long long)w.out_start, (unsigned long long)w.skipped);
+	return proto_put_welcome(&c->out, &w);
+}
+
+/* Begin ending the session: SIGHUP now, SIGKILL after the grace period. */
+static void
+host_kill(struct host *h)
+{
+	if (h->kill_at != 0 || h->exited)
+		return;
+	log_debug("killing the session");
+	kill(-h->pid, SIGHUP);
+	kill(-h->pid, SIGCONT);
+	kill(h->pid, SIGHUP);
+	h->kill_at = host_now() + HOST_KILL_GRACE_MS;
+}
+
+/* Drop c if queueing a message for it failed; -1 when c is gone. */
+static int
+host_queued(struct host *h, struct conn *c, int r)
+{
+	if (r == 0)
+		return 0;
+	host_conn_error(h, c, ERR_PROTOCOL, "too much queued for this client");
+	return -1;
+}
+
+/* Handle the first frame of a connection, which must be HELLO. */
+static int
+host_hello(struct host *h, struct conn *c, uint8_t type, struct reader *r)
+{
+	struct msg_hello	 m;
+	struct msg_info		 info;
+	char			 msg[200];
+	int			 e;
+
+	if (type != MSG_HELLO) {
+		host_conn_error(h, c, ERR_PROTOCOL, "expected HELLO first");
+		return -1;
+	}
+	if ((e = proto_get_hello(r, &m)) == PROTO_ERR_VERSION) {
+		snprintf(msg, sizeof msg, "protocol version mismatch: this "
+		    "session speaks version %d, the client speaks version %u; "
+		    "use matching tether versions", PROTO_MAJOR, m.major);
+		host_conn_error(h, c, ERR_VERSION, msg);
+		return -1;
+	}
+	if (e != 0) {
+		host_conn_error(h, c, ERR_PROTOCOL, e == PROTO_ERR_MAGIC ?
+		    "not a tether client" : "malformed HELLO");
+		return -1;
+	}
+	switch (m.mode) {
+	case HELLO_INFO:
+		host_info(h, &info);
+		c->state = CONN_CLOSING;
+		return host_queued(h, c, proto_put_info(&c->out, &info));
+	case HELLO_KILL:
+		c->state = CONN_WAIT_EXIT;
+		host_kill(h);
+		return 0;
+	}
+	if (h->exited) {
+		host_conn_error(h, c, ERR_GONE, "the session has ended");
+		return -1;
+	}
+	return host_queued(h, c, host_attach(h, c, &m));
+}
+
+/*
+ * Accept keystrokes at offset off; bytes already accepted are dropped, so a
+ * client may resend from its last acknowledged offset after a reconnect.
+ */
+static int
+host_input(struct host *h, struct conn *c, struct reader *r)
+{
+	const uint8_t	*data;
+	uint64_t	 off, dup = 0;
+	size_t		 len;
+
+	if (proto_get_data(r, &off, &data, &len) != 0 || off > h->in_next) {
+		host_conn_error(h, c, ERR_PROTOCOL, "input out of sequence");
+		return -1;
+	}
+	dup = h->in_next - off;
+	if (dup >= len)
+		return 0;
+	if (buf_put(&h->input, data + dup, len - (size_t)dup) != 0) {
+		host_conn_error(h, c, ERR_PROTOCOL, "too much input queued");
+		return -1;
+	}
+	h->in_next += len - dup;
+	return 0;
+}
+
+/* Handle one frame from the attached client. */
+static int
+host_frame(struct host *h, struct conn *c, uint8_t type, struct reader *r,
+    int *acked_input)
+{
+	uint64_t	 v;
+	uint16_t	 rows, cols;
+
+	switch (type) {
+	case MSG_ACK:
+		if (proto_get_u64(r, &v) != 0 || v > c->sent) {
+			host_conn_error(h, c, ERR_PROTOCOL, "bad ACK");
+			return -1;
+		}
+		if (v > c->acked) {
+			c->acked = v;
+			c->progress = host_now();
+			c->blocked = 0;
+			c->stalled = 0;
+		}
+		return 0;
+	case MSG_INPUT:
+		if (host_input(h, c, r) == -1)
+			return -1;
+		*acked_input = 1;
+		return 0;
+	case MSG_RESIZE:
+		if (proto_get_resize(r, &rows, &cols) != 0) {
+			host_conn_error(h, c, ERR_PROTOCOL, "bad RESIZE");
+			return -1;
+		}
+		host_resize(h, rows, cols);
+		return 0;
+	case MSG_PING:
+		if (proto_get_u64(r, &v) != 0) {
+			host_conn_error(h, c, ERR_PROTOCOL, "bad PING");
+			return -1;
+		}
+		return host_queued(h, c, proto_put_u64(&c->out, MSG_PONG, v));
+	case MSG_PONG:
+		return 0;
+	case MSG_DETACH:
+		log_debug("client said goodbye");
+		host_conn_free(h, c);
+		return -1;
+	}
+	if (type >= MSG_OPTIONAL_MIN)
+		return 0;
+	host_conn_error(h, c, ERR_PROTOCOL, "unexpected message");
+	return -1;
+}
+
+/* Read from a connection and handle every complete frame. */
+static void
+host_conn_read(struct host *h, struct conn *c)
+{
+	struct reader	 r;
+	uint8_t		*p, type;
+	size_t		 size;
+	ssize_t		 n;
+	int		 e, acked_input = 0;
+
+	if (buf_reserve(&c->in, READ_CHUNK, &p) != 0) {
+		host_conn_error(h, c, ERR_PROTOCOL, "frame too large");
+		return;
+	}
+	n = read(c->fd, p, READ_CHUNK);
+	if (n == -1 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		host_conn_free(h, c);
+		return;
+	}
+	buf_commit(&c->in, (size_t)n);
+	while ((e = proto_frame(&c->in, &type, &r, &size)) == 1) {
+		/* A closing or waiting connection's words are ignored. */
+		if (c->state == CONN_HELLO)
+			e = host_hello(h, c, type, &r);
+		else if (c->state == CONN_ATTACHED)
+			e = host_frame(h, c, type, &r, &acked_input);
+		if (e == -1)
+			return;	/* c is gone */
+		buf_consume(&c->in, size);
+	}
+	if (e < 0) {
+		host_conn_error(h, c, ERR_PROTOCOL, "bad frame length");
+		return;
+	}
+	if (acked_input)
+		host_queued(h, c, proto_put_u64(&c->out, MSG_INPUT_ACK,
+		    h->in_next));
+}
+
+/*
+ * May the pty be read now? Only while the attached client, if any, has
+ * room in the ring for more unacknowledged output, or has fallen silent.
+ */
+static size_t
+host_read_room(struct host *h, uint64_t now)
+{
+	struct conn	*c = h->attached;
+	uint64_t	 lag;
+
+	if (c == NULL || c->stalled || h->exited)
+		return READ_CHUNK;
+	lag = ring_head(&h->ring) - c->acked;
+	if (lag < h->ring.cap) {
+		c->blocked = 0;
+		return h->ring.cap - lag < READ_CHUNK ?
+		    (size_t)(h->ring.cap - lag) : READ_CHUNK;
+	}
+	if (c->blocked == 0)
+		c->blocked = now;
+	if (now - c->progress >= HOST_STALL_MS &&
+	    now - c->blocked >= HOST_STALL_MS) {
+		log_debug("client silent for %d ms: no longer holding output",
+		    HOST_STALL_MS);
+		c->stalled = 1;
+		return READ_CHUNK;
+	}
+	return 0;
+}
+
+/* Read program output from the pty into the ring. */
+static void
+host_pty_read(struct host *h, size_t room)
+{
+	uint8_t	*p;
+	size_t	 n;
+	ssize_t	 got;
+
+	n = ring_space(&h->ring, &p);
+	if (n > room)
+		n = room;
+	got = read(h->master, p, n);
+	if (got > 0) {
+		ring_commit(&h->ring, (size_t)got);
+		return;
+	}
+	if (got == -1 && (errno == EINTR || errno == EAGAIN))
+		return;
+	log_debug("pty closed");
+	close(h->master);
+	h->master = -1;
+}
+
+/* Write queued input into the pty. */
+static void
+host_pty_write(struct host *h)
+{
+	ssize_t	 n;
+
+	n = write(h->master, buf_ptr(&h->input), buf_len(&h->input));
+	if (n > 0)
+		buf_consume(&h->input, (size_t)n);
+}
+
+/* Queue output frames for the attached client, up to a high-water mark. */
+static void
+host_pump(struct host *h, struct conn *c)
+{
+	const uint8_t	*p;
+	uint64_t	 tail = ring_tail(&h->ring);
+	size_t		 n;
+
+	while (buf_len(&c->out) < CONN_OUT_HIGH &&
+	    c->sent < ring_head(&h->ring)) {
+		if (c->sent < tail) {
+			log_debug("client lost %llu bytes",
+			    (unsigned long long)(tail - c->sent));
+			proto_put_skip(&c->out, c->sent, tail);
+			c->sent = tail;
+			if (c->acked < tail)
+				c->acked = tail;
+			continue;
+		}
+		n = ring_peek(&h->ring, c->sent, &p);
+		if (n > PROTO_CHUNK)
+			n = PROTO_CHUNK;
+		proto_put_data(&c->out, MSG_OUTPUT, c->sent, p, n);
+		c->sent += n;
+	}
+	if (h->exited && h->master == -1 && !c->exit_sent &&
+	    c->sent == ring_head(&h->ring)) {
+		proto_put_exit(&c->out, WIFSIGNALED(h->status) ? EXIT_SIGNAL :
+		    EXIT_CODE, WIFSIGNALED(h->status) ? WTERMSIG(h->status) :
+		    WEXITSTATUS(h->status));
+		c->exit_sent = 1;
+	}
+}
+
+/* Remove the socket so that `ls` and new clients no longer see us. */
+static void
+host_unlisten(struct host *h)
+{
+	if (h->lfd == -1)
+		return;
+	sock_unlink(h->dir, h->name);
+	close(h->lfd);
+	h->lfd = -1;
+}
+
+/* Reap the program; once it is gone, drain the pty and stop listening. */
+static void
+host_reap(struct host *h)
+{
+	int	 status;
+
+	if (h->exited || waitpid(h->pid, &status, WNOHANG) != h->pid)
+		return;
+	h->exited = 1;
+	h->status = status;
+	log_debug("program exited, status %d", status);
+	host_unlisten(h);
+	h->drain_at = host_now() + 200;
+	h->exit_at = host_now();
+}
+
+/*
+ * After the program exits, its last output may still be in the pty: read
+ * until the pty reports that every holder closed it, or briefly when a
+ * background process still holds it open.
+ */
+static void
+host_drain(struct host *h, uint64_t now)
+{
+	if (!h->exited || h->master == -1 || now < h->drain_at)
+		return;
+	log_debug("pty still held open after exit: closing it");
+	close(h->master);
+	h->master = -1;
+}
+
+/* Handle signals delivered through the self-pipe. */
+static void
+host_signals(struct host *h)
+{
+	unsigned char	 sig;
+
+	while (read(host_sigpipe[0], &sig, 1) == 1) {
+		if (sig == SIGCHLD)
+			host_reap(h);
+		else if (sig == SIGTERM || sig == SIGINT)
+			host_kill(h);
+	}
+}
+
+/* Is there still a reason to run after the program exited? */
+static int
+host_done(struct host *h, uint64_t now)
+{
+	size_t	 i;
+
+	struct conn	*c;
+
+	if (!h->exited || h->master != -1)
+		return 0;
+	for (i = 0; i < HOST_MAX_CONNS; i++) {
+		if ((c = h->conns[i]) == NULL)
+			continue;
+		/* Keep serving a client while it makes progress. */
+		if (c->state == CONN_ATTACHED &&
+		    now - c->progress < HOST_EXIT_LINGER_MS)
+			return 0;
+		if (c->state == CONN_WAIT_EXIT || buf_len(&c->out) > 0)
+			return now - h->exit_at > HOST_EXIT_LINGER_MS;
+	}
+	return 1;
+}
+
+/* Timers: hello deadlines, SIGKILL after grace, exit for waiters. */
+static void
+host_timers(struct host *h, uint64_t now)
+{
+	struct conn	*c;
+	size_t		 i;
+
+	if (h->kill_at != 0 && now >= h->kill_at && !h->exited) {
+		log_debug("grace period over: SIGKILL");
+		kill(-h->pid, SIGKILL);
+		kill(h->pid, SIGKILL);
+		h->kill_at = 0;
+	}
+	for (i = 0; i < HOST_MAX_CONNS; i++) {
+		if ((c = h->conns[i]) == NULL)
+			continue;
+		if (c->state == CONN_HELLO && now - c->opened > HOST_HELLO_MS)
+			host_conn_error(h, c, ERR_PROTOCOL, "no HELLO in time");
+		else if (c->state == CONN_WAIT_EXIT && h->exited &&
+		    !c->exit_sent) {
+			proto_put_exit(&c->out, EXIT_CODE, 0);
+			c->exit_sent = 1;
+			c->state = CONN_CLOSING;
+		}
+	}
+}
+
+/* Build the poll set; returns the number of entries. */
+static nfds_t
+host_pollset(struct host *h, struct pollfd *pfd, struct conn **who,
+    size_t room)
+{
+	struct conn	*c;
+	nfds_t		 n = 0;
+	size_t		 i;
+
+	pfd[n].fd = host_sigpipe[0];
+	pfd[n].events = POLLIN;
+	who[n++] = NULL;
+	pfd[n].fd = h->lfd;
+	pfd[n].events = POLLIN;
+	who[n++] = NULL;
+	pfd[n].fd = h->master;
+	pfd[n].events = (room > 0 ? POLLIN : 0) |
+	    (buf_len(&h->input) > 0 ? POLLOUT : 0);
+	who[n++] = NULL;
+	for (i = 0; i < HOST_MAX_CONNS; i++) {
+		if ((c = h->conns[i]) == NULL)
+			continue;
+		pfd[n].fd = c->fd;
+		pfd[n].events = buf_len(&c->out) > 0 ? POLLOUT : 0;
+		if (buf_len(&h->input) < INPUT_HIGH)
+			pfd[n].events |= POLLIN;
+		who[n++] = c;
+	}
+	return n;
+}
+
+/* How long poll may sleep: until the nearest deadline. */
+static int
+host_timeout(struct host *h, uint64_t now)
+{
+	uint64_t	 next = UINT64_MAX;
+	size_t		 i;
+	struct conn	*c;
+
+	if (h->kill_at != 0)
+		next = h->kill_at;
+	if (h->exited && h->master != -1 && h->drain_at < next)
+		next = h->drain_at;
+	if (h->exited && h->exit_at + HOST_EXIT_LINGER_MS < next)
+		next = h->exit_at + HOST_EXIT_LINGER_MS + 1;
+	if ((c = h->attached) != NULL && c->blocked != 0 && !c->stalled) {
+		if (c->blocked + HOST_STALL_MS < next)
+			next = c->blocked + HOST_STALL_MS;
+		if (c->progress + HOST_STALL_MS < next)
+			next = c->progress + HOST_STALL_MS;
+	}
+	for (i = 0; i < HOST_MAX_CONNS; i++) {
+		if ((c = h->conns[i]) != NULL && c->state == CONN_HELLO &&
+		    c->opened + HOST_HELLO_MS < next)
+			next = c->opened + HOST_HELLO_MS + 1;
+	}
+	if (next == UINT64_MAX)
+		return -1;
+	return next <= now ? 0 : (int)(next - now > 60000 ? 60000 :
+	    next - now);
+}
+
+/* Flush every connection, closing those that are finished or dead. */
+static void
+host_flush_all(struct host *h)
+{
+	struct conn	*c;
+	size_t		 i;
+
+	for (i = 0; i < HOST_MAX_CONNS; i++) {
+		if ((c = h->conns[i]) == NULL)
+			continue;
+		if (c == h->attached)
+			host_pump(h, c);
+		if (host_conn_flush(c) == -1) {
+			host_conn_free(h, c);
+			continue;
+		}
+		if (buf_len(&c->out) > 0)
+			continue;
+		if (c->state == CONN_CLOSING) {
+			if (c == h->attached)
+				h->attached = NULL;
+			host_conn_free(h, c);
+		} else if (c == h->attached && c->exit_sent)
+			host_conn_free(h, c);
+	}
+}
+
+/* The event loop: runs until the program has exited and been reported. */
+static void
+host_loop(struct host *h)
+{
+	struct pollfd	 pfd[3 + HOST_MAX_CONNS];
+	struct conn	*who[3 + HOST_MAX_CONNS];
+	uint64_t	 now;
+	size_t		 room;
+	nfds_t		 n, i;
+
+	for (;;) {
+		now = host_now();
+		host_drain(h, now);
+		host_timers(h, now);
+		host_flush_all(h);
+		if (host_done(h, now))
+			break;
+		room = h->master == -1 ? 0 : host_read_room(h, now);
+		n = host_pollset(h, pfd, who, room);
+		if (poll(pfd, n, host_timeout(h, now)) == -1) {
+			if (errno == EINTR)
+				continue;
+			fatal("poll");
+		}
+		if (pfd[0].revents & POLLIN)
+			host_signals(h);
+		if (h->lfd != -1 && (pfd[1].revents & POLLIN))
+			host_accept(h);
+		if (h->master != -1 && (pfd[2].revents & POLLOUT))
+			host_pty_write(h);
+		if (h->master != -1 && (pfd[2].revents & (POLLIN | POLLHUP |
+		    POLLERR)) && room > 0)
+			host_pty_read(h, room);
+		for (i = 3; i < n; i++) {
+			if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) {
+				if (who[i] != NULL &&
+				    !(pfd[i].revents & POLLIN)) {
+					host_conn_free(h, who[i]);
+					continue;
+				}
+				host_conn_read(h, who[i]);
+			}
+		}
+	}
+}
+
+/* Detach from the creator: no terminal, no inherited descriptors. */
+static void
+host_daemonize(int keep1, int keep2)
+{
+	int	 fd, max;
+
+	if ((fd = open("/dev/null", O_RDWR)) != -1) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	max = (int)sysconf(_SC_OPEN_MAX);
+	if (max < 0 || max > 4096)
+		max = 4096;
+	for (fd = 3; fd < max; fd++) {
+		if (fd != keep1 && fd != keep2)
+			close(fd);
+	}
+}
+
+/* Set up signals: the host ignores hangups and is woken by the rest. */
+static void
+host_signals_init(void)
+{
+	struct sigaction	 sa;
+
+	if (pipe(host_sigpipe) == -1)
+		fatal("pipe");
+	compat_set_nonblock(host_sigpipe[0], 1);
+	compat_set_nonblock(host_sigpipe[1], 1);
+	compat_set_cloexec(host_sigpipe[0]);
+	compat_set_cloexec(host_sigpipe[1]);
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = host_signal;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGCHLD, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+}
+
+/* The daemon's life: start the program, report to the creator, serve. */
+static void __attribute__((noreturn))
+host_main(const struct host_opts *o, int lfd, int ready)
+{
+	struct host	 h;
+	struct pty_spec	 spec;
+	char		 why[512];
+
+	log_setname("host");
+	memset(&h, 0, sizeof h);
+	h.dir = o->dir;
+	h.name = o->name;
+	h.lfd = lfd;
+	h.rows = o->rows;
+	h.cols = o->cols;
+	h.created = (uint64_t)time(NULL);
+	h.instance = host_instance();
+	h.command = pty_command_line(o->argv);
+	buf_init(&h.input, INPUT_MAX);
+	ring_init(&h.ring, o->ring_size);
+	host_signals_init();
+	spec.argv = o->argv;
+	spec.session = o->name;
+	spec.rows = o->rows;
+	spec.cols = o->cols;
+	if ((h.master = pty_spawn(&spec, &h.pid, why, sizeof why)) == -1) {
+		host_unlisten(&h);
+		(void)write(ready, why, strlen(why));
+		_exit(1);
+	}
+	if (chdir("/") == -1)
+		log_debug("chdir /: %s", strerror(errno));
+	compat_set_nonblock(lfd, 1);
+	(void)write(ready, "", 1);
+	close(ready);
+	log_debug("session %s: pid %ld, ring %zu bytes", h.name, (long)h.pid,
+	    h.ring.cap);
+	host_loop(&h);
+	log_debug("session %s ends", h.name);
+	host_unlisten(&h);
+	ring_free(&h.ring);
+	buf_free(&h.input);
+	free(h.command);
+	_exit(0);
+}
+
+/*
+ * Create a session: listen on its socket, then start the host as a daemon
+ * (double fork, new session id). Returns once the host runs the program,
+ * or -1 and why. The caller holds the directory lock (lockfd), which the
+ * daemon must not inherit.
+ */
+int
+host_create(const struct host_opts *o, int lockfd, char *why, size_t size)
+{
+	int	 lfd, pfd[2], status;
+	pid_t	 pid;
+	char	 msg[512];
+	ssize_t	 n;
+
+	if ((lfd = sock_listen(o->dir, o->name, why, size)) == -1)
+		return -1;
+	if (pipe(pfd) == -1) {
+		snprintf(why, size, "pipe: %s", strerror(errno));
+		goto fail;
+	}
+	fflush(NULL);
+	if ((pid = fork()) == -1) {
+		snprintf(why, size, "fork: %s", strerror(errno));
+		close(pfd[0]);
+		close(pfd[1]);
+		goto fail;
+	}
+	if (pid == 0) {
+		close(pfd[0]);
+		if (lockfd != -1)
+			close(lockfd);
+		setsid();
+		if (fork() != 0)
+			_exit(0);
+		log_close();
+		host_daemonize(lfd, pfd[1]);
+		log_open(getenv("TETHER_DEBUG"));
+		host_main(o, lfd, pfd[1]);
+	}
+	close(pfd[1]);
+	close(lfd);
+	waitpid(pid, &status, 0);
+	do
+		n = read(pfd[0], msg, sizeof msg - 1);
+	while (n == -1 && errno == EINTR);
+	close(pfd[0]);
+	if (n == 1 && msg[0] == '\0')
+		return 0;
+	if (n <= 0)
+		snprintf(why, size, "the session host failed to start");
+	else {
+		msg[n] = '\0';
+		snprintf(why, size, "%s", msg);
+	}
+	return -1;
+fail:
+	close(lfd);
+	sock_unlink(o->dir, o->name);
+	return -1;
+}

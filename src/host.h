@@ -1,0 +1,30 @@
+/*
+ * The session host: one daemon per session, owning the pty master, the
+ * output ring and the session's unix socket, serving one attached client
+ * at a time. It never blocks on a client.
+ */
+#ifndef HOST_H
+#define HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HOST_STALL_MS		2000	/* a silent client stops holding output */
+#define HOST_KILL_GRACE_MS	3000	/* SIGHUP, then SIGKILL after this */
+#define HOST_HELLO_MS		5000	/* a connection must say hello by then */
+#define HOST_MAX_CONNS		16	/* connections at once */
+#define HOST_TAIL_BYTES		(64 * 1024) /* output shown to a fresh client */
+#define HOST_EXIT_LINGER_MS	10000	/* wait for a silent client at exit */
+
+struct host_opts {
+	const char	*dir;
+	const char	*name;
+	char *const	*argv;		/* NULL: login shell */
+	size_t		 ring_size;
+	uint16_t	 rows;
+	uint16_t	 cols;
+};
+
+int	host_create(const struct host_opts *, int, char *, size_t);
+
+#endif

@@ -1,0 +1,141 @@
+/*
+ * The tether wire protocol: framed messages over any reliable byte stream
+ * (a unix socket locally, ssh's stdin/stdout remotely). docs/PROTOCOL.md is
+ * the specification; this module is its only encoder and decoder.
+ *
+ * Frame: u32 length (of what follows, 1..PROTO_MAX_FRAME), u8 type, body.
+ */
+#ifndef PROTO_H
+#define PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+#define PROTO_MAGIC		"TTHR"
+#define PROTO_MAJOR		1	/* bump on any incompatible change */
+#define PROTO_MINOR		0	/* bump on compatible additions */
+#define PROTO_MAX_FRAME		(1024 * 1024)
+#define PROTO_CHUNK		(64 * 1024)	/* largest data we send at once */
+#define PROTO_NAME_MAX		64
+#define PROTO_TEXT_MAX		1024
+#define PROTO_TITLE_MAX		256
+
+#define PROTO_ERR_FRAME		-10	/* frame length out of range */
+#define PROTO_ERR_MAGIC		-11	/* not a tether peer */
+#define PROTO_ERR_VERSION	-12	/* a tether peer of another major */
+#define PROTO_ERR_VALUE		-13	/* a field outside its range */
+
+enum msg_type {
+	MSG_HELLO = 1,		/* client: who I am, what I have shown */
+	MSG_WELCOME = 2,	/* host: how this attach resumes */
+	MSG_ERROR = 3,		/* either: fatal, with a message */
+	MSG_OUTPUT = 4,		/* host: program output at an offset */
+	MSG_ACK = 5,		/* client: output shown up to an offset */
+	MSG_INPUT = 6,		/* client: keystrokes at an offset */
+	MSG_INPUT_ACK = 7,	/* host: input accepted up to an offset */
+	MSG_RESIZE = 8,		/* client: window size */
+	MSG_DETACH = 9,		/* either: this attachment ends */
+	MSG_EXIT = 10,		/* host: the program exited */
+	MSG_PING = 11,		/* either: heartbeat */
+	MSG_PONG = 12,		/* either: heartbeat answer */
+	MSG_INFO = 13,		/* host: session description */
+	MSG_SKIP = 14,		/* host: output lost before it reached you */
+};
+
+/* First frame types at or above this are optional and may be ignored. */
+#define MSG_OPTIONAL_MIN	0x80
+
+enum hello_mode {
+	HELLO_ATTACH = 1,
+	HELLO_INFO = 2,
+	HELLO_KILL = 3,
+};
+
+enum resume_kind {
+	RESUME_EXACT = 0,	/* bytes follow right after what you showed */
+	RESUME_FRESH = 1,	/* you had nothing of this session */
+	RESUME_BEHIND = 2,	/* what you need is no longer in the ring */
+};
+
+enum error_code {
+	ERR_VERSION = 1,
+	ERR_DENIED = 2,
+	ERR_PROTOCOL = 3,
+	ERR_BUSY = 4,
+	ERR_GONE = 5,
+};
+
+enum detach_reason {
+	DETACH_USER = 1,	/* the client asked */
+	DETACH_OTHER = 2,	/* another client attached */
+};
+
+enum exit_how {
+	EXIT_CODE = 0,		/* exited with a status */
+	EXIT_SIGNAL = 1,	/* killed by a signal */
+};
+
+struct msg_hello {
+	uint16_t	major;
+	uint16_t	minor;
+	uint8_t		mode;
+	uint32_t	flags;
+	uint64_t	instance;	/* 0 when the client has nothing */
+	uint64_t	shown;		/* output offset already shown */
+	uint16_t	rows;
+	uint16_t	cols;
+};
+
+struct msg_welcome {
+	uint16_t	major;
+	uint16_t	minor;
+	uint8_t		resume;
+	uint64_t	instance;
+	uint64_t	out_start;	/* offset of the first byte to follow */
+	uint64_t	skipped;	/* bytes before out_start not sent */
+	uint64_t	in_next;	/* next input offset the host expects */
+	uint16_t	rows;
+	uint16_t	cols;
+	char		name[PROTO_NAME_MAX + 1];
+};
+
+struct msg_info {
+	char		name[PROTO_NAME_MAX + 1];
+	uint32_t	host_pid;
+	uint32_t	pid;
+	uint64_t	created;
+	uint64_t	attached_at;
+	uint8_t		attached;
+	uint16_t	rows;
+	uint16_t	cols;
+	char		command[PROTO_TEXT_MAX];
+	char		title[PROTO_TITLE_MAX];
+};
+
+int	proto_frame(struct buf *, uint8_t *, struct reader *, size_t *);
+
+int	proto_put_hello(struct buf *, const struct msg_hello *);
+int	proto_put_welcome(struct buf *, const struct msg_welcome *);
+int	proto_put_info(struct buf *, const struct msg_info *);
+int	proto_put_data(struct buf *, uint8_t, uint64_t, const void *, size_t);
+int	proto_put_u64(struct buf *, uint8_t, uint64_t);
+int	proto_put_resize(struct buf *, uint16_t, uint16_t);
+int	proto_put_text(struct buf *, uint8_t, uint8_t, const char *);
+int	proto_put_exit(struct buf *, uint8_t, uint32_t);
+int	proto_put_skip(struct buf *, uint64_t, uint64_t);
+
+int	proto_get_hello(struct reader *, struct msg_hello *);
+int	proto_get_welcome(struct reader *, struct msg_welcome *);
+int	proto_get_info(struct reader *, struct msg_info *);
+int	proto_get_data(struct reader *, uint64_t *, const uint8_t **, size_t *);
+int	proto_get_u64(struct reader *, uint64_t *);
+int	proto_get_resize(struct reader *, uint16_t *, uint16_t *);
+int	proto_get_text(struct reader *, uint8_t *, char *, size_t);
+int	proto_get_exit(struct reader *, uint8_t *, uint32_t *);
+int	proto_get_skip(struct reader *, uint64_t *, uint64_t *);
+
+const char *proto_type_name(uint8_t);
+
+#endif

@@ -1,0 +1,507 @@
+/*
+ * tether: sessions that outlive their client. This file is the command
+ * line: it parses arguments and runs new, attach, ls and kill.
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "escape.h"
+#include "host.h"
+#include "log.h"
+#include "proto.h"
+#include "ring.h"
+#include "sock.h"
+#include "tether.h"
+#include "tty.h"
+#include "xmalloc.h"
+
+#define INFO_TIMEOUT	2000
+#define KILL_TIMEOUT	(HOST_KILL_GRACE_MS + 5000)
+
+struct opts {
+	int		 escape;
+	size_t		 ring_size;
+	char *const	*argv;		/* the command after --, or NULL */
+};
+
+/* What the attach client needs to reach (or create) a local session. */
+struct local {
+	char		 dir[256];
+	const char	*name;
+	struct opts	*opts;
+};
+
+static const char usage_text[] =
+"usage: tether new [--ring SIZE] NAME [-- command [args...]]\n"
+"       tether attach [-e CHAR] [--ring SIZE] NAME [-- command [args...]]\n"
+"       tether ls\n"
+"       tether kill NAME...\n"
+"       tether --help | --version\n"
+"\n"
+"  new      start a detached session (default command: your login shell)\n"
+"  attach   attach to a session, creating it if missing; any other\n"
+"           attached client is detached\n"
+"  ls       list your sessions\n"
+"  kill     end sessions (SIGHUP, then SIGKILL after 3 seconds)\n"
+"\n"
+"  -e CHAR      escape character: a character, ^X, or none (default ~)\n"
+"  --ring SIZE  output kept for reattaching, e.g. 8M (default), 64K..1G\n"
+"\n"
+"Escapes (after Enter): ~. detach  ~? help  ~~ send ~  ~^Z suspend\n"
+"Exit status: the program's; 0 after detaching; 251 session exists,\n"
+"252 version mismatch, 253 no such session, 254 usage, 255 other errors.\n";
+
+/* Print a one-line usage error and exit. */
+static void __attribute__((noreturn))
+usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "tether: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "; see tether --help\n");
+	exit(EXIT_USAGE);
+}
+
+/* Check a session name or exit with a usage error that says why. */
+static void
+check_name(const char *name)
+{
+	char	 why[128];
+
+	if (sock_name_check(name, why, sizeof why) == -1) {
+		fprintf(stderr, "tether: invalid session name: %s\n", why);
+		exit(EXIT_USAGE);
+	}
+}
+
+/* Parse a size such as 8M, 65536 or 1G. */
+static size_t
+parse_size(const char *s)
+{
+	char			*end;
+	unsigned long long	 v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || end == s || s[0] == '-')
+		usage_error("invalid size '%s'", s);
+	switch (*end) {
+	case 'k': case 'K': v <<= 10; end++; break;
+	case 'm': case 'M': v <<= 20; end++; break;
+	case 'g': case 'G': v <<= 30; end++; break;
+	}
+	if (*end != '\0' || v < RING_MIN || v > RING_MAX)
+		usage_error("ring size '%s' must be between 64K and 1G", s);
+	return (size_t)v;
+}
+
+/*
+ * Parse the options of new and attach and the session name; the command,
+ * if any, follows "--". Returns the name.
+ */
+static const char *
+parse_session_args(int argc, char **argv, struct opts *o, int allow_escape)
+{
+	const char	*name = NULL;
+	int		 i;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			if (i + 1 == argc)
+				usage_error("%s", "no command after --");
+			o->argv = argv + i + 1;
+			break;
+		}
+		if (allow_escape && strcmp(argv[i], "-e") == 0 &&
+		    i + 1 < argc) {
+			if (escape_parse(argv[++i], &o->escape) == -1)
+				usage_error("invalid escape character '%s'",
+				    argv[i]);
+		} else if (strcmp(argv[i], "--ring") == 0 && i + 1 < argc)
+			o->ring_size = parse_size(argv[++i]);
+		else if (argv[i][0] == '-' && argv[i][1] != '\0' && name == NULL)
+			usage_error("unknown option '%s'", argv[i]);
+		else if (name == NULL)
+			name = argv[i];
+		else
+			usage_error("unexpected argument '%s'", argv[i]);
+	}
+	if (name == NULL)
+		usage_error("%s", "missing session name");
+	check_name(name);
+	return name;
+}
+
+/* Find the socket directory or exit with the reason. */
+static void
+open_dir(char *dir, size_t len)
+{
+	char	 why[512];
+
+	if (sock_dir(dir, len, why, sizeof why) == -1) {
+		fprintf(stderr, "tether: %s\n", why);
+		exit(EXIT_ERROR);
+	}
+}
+
+/*
+ * Connect to a session, creating it if allowed. Creation happens under the
+ * directory lock, so two racing creators end with one session; a socket
+ * left by a dead session is removed. *created says which happened.
+ */
+static int
+open_session(struct local *l, int create, int *created, char *why,
+    size_t size)
+{
+	struct host_opts	 ho;
+	uint16_t		 rows, cols;
+	int			 fd, lock;
+
+	*created = 0;
+	if ((fd = sock_connect(l->dir, l->name)) != -1)
+		return fd;
+	if (errno != ENOENT && errno != ECONNREFUSED) {
+		snprintf(why, size, "cannot connect to session %s: %s",
+		    l->name, strerror(errno));
+		return -1;
+	}
+	if (!create) {
+		snprintf(why, size, "no session %s", l->name);
+		errno = ENOENT;
+		return -1;
+	}
+	if ((lock = sock_lock(l->dir)) == -1) {
+		snprintf(why, size, "cannot lock %s: %s", l->dir,
+		    strerror(errno));
+		return -1;
+	}
+	if ((fd = sock_connect(l->dir, l->name)) == -1) {
+		if (errno == ECONNREFUSED)
+			sock_unlink(l->dir, l->name);
+		tty_size(isatty(STDIN_FILENO) ? STDIN_FILENO : STDOUT_FILENO,
+		    &rows, &cols);
+		ho.dir = l->dir;
+		ho.name = l->name;
+		ho.argv = l->opts->argv;
+		ho.ring_size = l->opts->ring_size;
+		ho.rows = rows;
+		ho.cols = cols;
+		if (host_create(&ho, lock, why, size) == 0) {
+			*created = 1;
+			if ((fd = sock_connect(l->dir, l->name)) == -1)
+				snprintf(why, size, "cannot connect to new "
+				    "session %s: %s", l->name,
+				    strerror(errno));
+		}
+	}
+	close(lock);
+	return fd;
+}
+
+/* The attach client's way to its session: the local socket. */
+static int
+connect_local(void *arg, char *why, size_t size)
+{
+	int	 created;
+
+	return open_session(arg, 1, &created, why, size);
+}
+
+/* tether new: start a detached session. */
+static int
+cmd_new(int argc, char **argv, struct opts *o)
+{
+	struct local	 l;
+	char		 why[512];
+	int		 fd, created;
+
+	l.name = parse_session_args(argc, argv, o, 0);
+	l.opts = o;
+	open_dir(l.dir, sizeof l.dir);
+	if ((fd = open_session(&l, 1, &created, why, sizeof why)) == -1) {
+		fprintf(stderr, "tether: %s\n", why);
+		return EXIT_ERROR;
+	}
+	close(fd);
+	if (!created) {
+		fprintf(stderr, "tether: session %s already exists\n", l.name);
+		return EXIT_EXISTS;
+	}
+	return 0;
+}
+
+/* tether attach: attach, creating the session if it is missing. */
+static int
+cmd_attach(int argc, char **argv, struct opts *o)
+{
+	struct client_opts	 co;
+	struct local		 l;
+	const char		*inside = getenv("TETHER_SESSION");
+
+	l.name = parse_session_args(argc, argv, o, 1);
+	l.opts = o;
+	if (inside != NULL && strcmp(inside, l.name) == 0) {
+		fprintf(stderr, "tether: refusing to attach session %s from "
+		    "inside itself\n", l.name);
+		return EXIT_USAGE;
+	}
+	open_dir(l.dir, sizeof l.dir);
+	memset(&co, 0, sizeof co);
+	co.name = l.name;
+	co.escape = o->escape;
+	co.connect = connect_local;
+	co.arg = &l;
+	return client_run(&co);
+}
+
+/* Send a HELLO of the given mode on fd and wait for a frame of type want. */
+static int
+request(int fd, uint8_t mode, uint8_t want, struct buf *in,
+    struct reader *body, int ms)
+{
+	struct msg_hello	 h;
+	struct buf		 out;
+	uint8_t			 type;
+	size_t			 size;
+	int			 r;
+
+	memset(&h, 0, sizeof h);
+	h.major = PROTO_MAJOR;
+	h.minor = PROTO_MINOR;
+	h.mode = mode;
+	buf_init(&out, 4096);
+	r = proto_put_hello(&out, &h);
+	if (r == 0)
+		r = client_send_all(fd, &out, ms);
+	buf_free(&out);
+	if (r != 0)
+		return -1;
+	while ((r = client_recv(fd, in, &type, body, &size, ms)) == 1) {
+		if (type == want)
+			return 1;
+		if (type == MSG_ERROR)
+			return -1;
+		buf_consume(in, size);
+	}
+	return r;
+}
+
+/* Format a Unix time for ls. */
+static void
+format_time(uint64_t t, char *out, size_t len)
+{
+	time_t		 tt = (time_t)t;
+	struct tm	*tm;
+
+	if (t == 0 || (tm = localtime(&tt)) == NULL)
+		snprintf(out, len, "-");
+	else
+		strftime(out, len, "%Y-%m-%d %H:%M:%S", tm);
+}
+
+/* Ask one session for its description; 0 if it answered. */
+static int
+query_session(const char *dir, const char *name, struct msg_info *m)
+{
+	struct buf	 in;
+	struct reader	 body;
+	int		 fd, lock, r;
+
+	if ((fd = sock_connect(dir, name)) == -1) {
+		if (errno == ECONNREFUSED && (lock = sock_lock(dir)) != -1) {
+			if (sock_stale(dir, name))
+				sock_unlink(dir, name);
+			close(lock);
+		}
+		return -1;
+	}
+	buf_init(&in, PROTO_MAX_FRAME + 4 + 64 * 1024);
+	r = request(fd, HELLO_INFO, MSG_INFO, &in, &body, INFO_TIMEOUT);
+	if (r == 1 && proto_get_info(&body, m) != 0)
+		r = -1;
+	buf_free(&in);
+	close(fd);
+	if (r != 1) {
+		memset(m, 0, sizeof *m);
+		snprintf(m->name, sizeof m->name, "%s", name);
+		snprintf(m->command, sizeof m->command, "(not responding)");
+	}
+	return 0;
+}
+
+/* Order session names for ls. */
+static int
+compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names of the sockets in dir that could be sessions. */
+static size_t
+list_names(const char *dir, char ***names)
+{
+	DIR		*d;
+	struct dirent	*e;
+	struct stat	 sb;
+	char		 path[512], why[128];
+	size_t		 n = 0;
+
+	*names = NULL;
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		if (sock_name_check(e->d_name, why, sizeof why) == -1)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if (lstat(path, &sb) == -1 || !S_ISSOCK(sb.st_mode))
+			continue;
+		*names = xreallocarray(*names, n + 1, sizeof **names);
+		(*names)[n++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	qsort(*names, n, sizeof **names, compare_names);
+	return n;
+}
+
+/* tether ls: one line per session. */
+static int
+cmd_ls(int argc, char **argv)
+{
+	struct msg_info	*info;
+	char		 dir[256], **names, created[32], attached[32], size[16];
+	size_t		 n, i, shown = 0, w = 4;
+
+	if (argc > 0)
+		usage_error("unexpected argument '%s'", argv[0]);
+	open_dir(dir, sizeof dir);
+	n = list_names(dir, &names);
+	info = xcalloc(n, sizeof *info);
+	for (i = 0; i < n; i++) {
+		if (query_session(dir, names[i], &info[i]) == -1) {
+			info[i].name[0] = '\0';
+			continue;
+		}
+		if (strlen(info[i].name) > w)
+			w = strlen(info[i].name);
+		shown++;
+	}
+	if (shown == 0)
+		fprintf(stderr, "no sessions\n");
+	else
+		printf("%-*s  %-8s  %7s  %-9s  %-19s  %-19s  %s\n", (int)w,
+		    "NAME", "STATE", "PID", "SIZE", "CREATED", "ATTACHED",
+		    "COMMAND");
+	for (i = 0; i < n; i++) {
+		if (info[i].name[0] != '\0' && shown > 0) {
+			format_time(info[i].created, created, sizeof created);
+			format_time(info[i].attached_at, attached,
+			    sizeof attached);
+			snprintf(size, sizeof size, "%ux%u", info[i].cols,
+			    info[i].rows);
+			printf("%-*s  %-8s  %7lu  %-9s  %-19s  %-19s  %s\n",
+			    (int)w, info[i].name, info[i].attached ?
+			    "attached" : "detached",
+			    (unsigned long)info[i].host_pid, size, created,
+			    attached, info[i].command[0] != '\0' ?
+			    info[i].command : "-");
+		}
+		free(names[i]);
+	}
+	free(names);
+	free(info);
+	return 0;
+}
+
+/* End one session and wait until it is gone; 0, or an exit status. */
+static int
+kill_session(const char *dir, const char *name)
+{
+	struct local	 l;
+	struct buf	 in;
+	struct reader	 body;
+	struct opts	 o;
+	char		 why[512];
+	int		 fd, created, r;
+
+	memset(&o, 0, sizeof o);
+	snprintf(l.dir, sizeof l.dir, "%s", dir);
+	l.name = name;
+	l.opts = &o;
+	if ((fd = open_session(&l, 0, &created, why, sizeof why)) == -1) {
+		if (errno == ECONNREFUSED)
+			query_session(dir, name, &(struct msg_info){ 0 });
+		fprintf(stderr, "tether: no session %s\n", name);
+		return EXIT_NOSESSION;
+	}
+	buf_init(&in, PROTO_MAX_FRAME + 4 + 64 * 1024);
+	r = request(fd, HELLO_KILL, MSG_EXIT, &in, &body, KILL_TIMEOUT);
+	buf_free(&in);
+	close(fd);
+	if (r == 0) {
+		fprintf(stderr, "tether: session %s did not end\n", name);
+		return EXIT_ERROR;
+	}
+	return 0;
+}
+
+/* tether kill: end each named session. */
+static int
+cmd_kill(int argc, char **argv)
+{
+	char	 dir[256];
+	int	 i, r, status = 0;
+
+	if (argc == 0)
+		usage_error("%s", "kill needs a session name");
+	for (i = 0; i < argc; i++)
+		check_name(argv[i]);
+	open_dir(dir, sizeof dir);
+	for (i = 0; i < argc; i++) {
+		if ((r = kill_session(dir, argv[i])) != 0)
+			status = r;
+	}
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts	 o;
+	const char	*cmd;
+
+	log_open(getenv("TETHER_DEBUG"));
+	log_setname("client");
+	memset(&o, 0, sizeof o);
+	o.escape = ESCAPE_DEFAULT;
+	o.ring_size = RING_DEFAULT;
+	if (argc < 2)
+		usage_error("%s", "missing command");
+	cmd = argv[1];
+	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 ||
+	    strcmp(cmd, "help") == 0) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
+		printf("tether %s (protocol %d.%d)\n", TETHER_VERSION,
+		    PROTO_MAJOR, PROTO_MINOR);
+		return 0;
+	}
+	if (strcmp(cmd, "new") == 0)
+		return cmd_new(argc - 2, argv + 2, &o);
+	if (strcmp(cmd, "attach") == 0 || strcmp(cmd, "a") == 0)
+		return cmd_attach(argc - 2, argv + 2, &o);
+	if (strcmp(cmd, "ls") == 0 || strcmp(cmd, "list") == 0)
+		return cmd_ls(argc - 2, argv + 2);
+	if (strcmp(cmd, "kill") == 0)
+		return cmd_kill(argc - 2, argv + 2);
+	usage_error("unknown command '%s'", cmd);
+}

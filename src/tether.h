@@ -1,0 +1,20 @@
+/* Things every part of tether shares: version and exit statuses. */
+#ifndef TETHER_H
+#define TETHER_H
+
+#ifndef TETHER_VERSION
+#define TETHER_VERSION "0.0.0"
+#endif
+
+/*
+ * tether's own exit statuses, kept at the top of the range (as ssh keeps
+ * 255) so that they rarely collide with the program's statuses, which an
+ * attached client passes on.
+ */
+#define EXIT_ERROR	255	/* anything else that went wrong */
+#define EXIT_USAGE	254	/* bad command line or session name */
+#define EXIT_NOSESSION	253	/* no such session, or it is gone */
+#define EXIT_VERSION	252	/* the two ends speak different protocols */
+#define EXIT_EXISTS	251	/* `new` of a session that exists */
+
+#endif
