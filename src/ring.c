@@ -114,20 +114,20 @@ uint64_t
 ring_line_start(const struct ring *r, uint64_t off)
 {
 	const uint8_t	*p, *nl;
-	uint64_t	 o = off;
+	uint64_t	 o, end;
 	size_t		 n;
 
 	if (off == 0 || off < ring_tail(r))
 		return off;
-	o = off - 1;
-	while (o < r->head && o - off < 4096) {
+	/* Start at the byte before off: a newline there makes off a start. */
+	end = off + 4096 < r->head ? off + 4096 : r->head;
+	for (o = off - 1; o < end; o += n) {
 		if ((n = ring_peek(r, o, &p)) == 0)
 			break;
-		if (n > off + 4096 - o)
-			n = (size_t)(off + 4096 - o);
+		if (n > end - o)
+			n = (size_t)(end - o);
 		if ((nl = memchr(p, '\n', n)) != NULL)
 			return o + (uint64_t)(nl - p) + 1;
-		o += n;
 	}
 	return off;
 }
