@@ -28,7 +28,7 @@ LIBOBJS	= $(LIBSRCS:src/%.c=$(B)/%.o)
 UNITS	= $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/*.c))
 HELPERS	= $(patsubst tests/helpers/%.c,$(B)/tests/%,$(wildcard tests/helpers/*.c))
 
-.PHONY: all check check-san test install uninstall clean format
+.PHONY: all check check-san test install uninstall clean format deps quickstart
 
 all: $(B)/tether tether
 
@@ -58,8 +58,20 @@ check: $(B)/tether $(UNITS) $(HELPERS)
 check-san:
 	$(MAKE) B=build-san SAN=1 check
 
-# Everything: the README's test command and what CI runs.
-test: check check-san
+# Everything: the README's test command and what CI runs. Installs
+# missing Debian packages first (scripts/deps), then both builds' suites.
+test: deps
+	$(MAKE) check
+	$(MAKE) check-san
+
+# Install the Debian packages that building and testing need.
+deps:
+	scripts/deps
+
+# The README's quick start: dependencies, build, and a first session.
+quickstart: deps
+	$(MAKE) all
+	./tether attach demo
 
 install: $(B)/tether
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
