@@ -21,8 +21,9 @@ ALL_CFLAGS  = $(STD) $(WARN) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LIBS	=
 
-LIBSRCS	= src/buf.c src/client.c src/compat.c src/escape.c src/host.c \
-	  src/log.c src/proto.c src/pty.c src/ring.c src/sock.c src/tty.c \
+LIBSRCS	= src/bridge.c src/buf.c src/client.c src/compat.c src/escape.c src/host.c \
+	  src/log.c src/netwatch.c src/proto.c src/pty.c src/remote.c src/ring.c \
+	  src/sock.c src/ssh.c src/tty.c \
 	  src/xmalloc.c
 LIBOBJS	= $(LIBSRCS:src/%.c=$(B)/%.o)
 UNITS	= $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/*.c))

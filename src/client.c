@@ -23,6 +23,7 @@
 #include "compat.h"
 #include "escape.h"
 #include "log.h"
+#include "netwatch.h"
 #include "proto.h"
 #include "tether.h"
 #include "tty.h"
@@ -32,6 +33,16 @@
 #define OUT_HIGH	(256 * 1024)	/* stop queueing input frames */
 #define MAX_SKIPS	8
 #define HELLO_TIMEOUT	10000
+#define PING_MS		1000	/* heartbeat while connected */
+#define CONNECT_MS	15000	/* give up on one reconnect attempt */
+#define NET_SETTLE_MS	150	/* let a burst of address changes settle */
+
+/* The link to the session, for a client that reconnects. */
+enum link_state {
+	LINK_UP,		/* welcomed: output and input flow */
+	LINK_CONNECTING,	/* transport started, HELLO sent */
+	LINK_DOWN,		/* waiting to try again */
+};
 
 enum notice_kind {
 	NOTICE_EARLIER,		/* fresh attach: output before the tail */
@@ -67,10 +78,26 @@ struct client {
 	int		 done;
 	int		 status;
 	char		 message[PROTO_TEXT_MAX + 128];
+	enum link_state	 link;
+	int		 attempt;	/* reconnect attempts since the loss */
+	uint64_t	 down_since;	/* ms */
+	uint64_t	 retry_at;	/* ms: next attempt (LINK_DOWN) */
+	uint64_t	 deadline;	/* ms: give up this attempt */
+	uint64_t	 last_rx;	/* ms: the host was last heard */
+	uint64_t	 last_ping;	/* ms */
+	uint64_t	 net_at;	/* ms: act on an address change */
+	uint64_t	 status_at;	/* ms: the status title was last set */
+	int		 title_pushed;
+	int		 netfd;		/* address changes, or -1 */
 };
 
 static int	client_sigpipe[2] = { -1, -1 };
 static int	client_nonblock[2] = { -1, -1 };
+
+static uint64_t	client_now(void);
+static int	client_welcome(struct client *, uint8_t, struct reader *);
+static void	client_connected(struct client *);
+static void	client_lost(struct client *, const char *);
 
 /* Wake the event loop from a signal handler. */
 static void
@@ -275,7 +302,7 @@ client_send_input(struct client *c)
 	uint64_t	 end = c->in_base + buf_len(&c->input);
 	size_t		 n;
 
-	while (c->in_sent < end && buf_len(&c->out) < OUT_HIGH) {
+	while (c->link == LINK_UP && c->in_sent < end && buf_len(&c->out) < OUT_HIGH) {
 		n = (size_t)(end - c->in_sent);
 		if (n > PROTO_CHUNK)
 			n = PROTO_CHUNK;
@@ -303,6 +330,8 @@ client_resize(struct client *c)
 {
 	uint16_t	 rows, cols;
 
+	if (c->link != LINK_UP)
+		return;
 	tty_size(isatty(STDIN_FILENO) ? STDIN_FILENO : STDOUT_FILENO, &rows,
 	    &cols);
 	proto_put_resize(&c->out, rows, cols);
@@ -346,10 +375,18 @@ client_read_tty(struct client *c)
 		off += used;
 		switch (action) {
 		case ESCAPE_DETACH:
-			proto_put_text(&c->out, MSG_DETACH, DETACH_USER, "");
+			if (c->link == LINK_UP)
+				proto_put_text(&c->out, MSG_DETACH,
+				    DETACH_USER, "");
 			client_finish(c, 0, "[tether: detached from %s]",
 			    c->o->name);
 			return;
+		case ESCAPE_RECONNECT:
+			if (c->link != LINK_DOWN)
+				client_lost(c, "reconnect asked for");
+			c->attempt = 0;
+			c->retry_at = client_now();
+			break;
 		case ESCAPE_HELP:
 			escape_help(&c->esc, &c->notice);
 			break;
@@ -447,13 +484,10 @@ client_read_host(struct client *c)
 	if (n == -1 && (errno == EINTR || errno == EAGAIN))
 		return;
 	if (n <= 0) {
-		if (!c->finishing)
-			client_finish(c, EXIT_ERROR, "tether: lost the "
-			    "connection to session %s", c->o->name);
-		close(c->fd);
-		c->fd = -1;
+		client_lost(c, n == 0 ? "connection closed" : strerror(errno));
 		return;
 	}
+	c->last_rx = client_now();
 	buf_commit(&c->in, (size_t)n);
 	client_process(c);
 }
@@ -468,7 +502,13 @@ client_process(struct client *c)
 	int		 e;
 
 	while ((e = proto_frame(&c->in, &type, &r, &size)) == 1) {
-		if (client_frame(c, type, &r) == -1) {
+		if (c->link == LINK_CONNECTING) {
+			if (client_welcome(c, type, &r) == -1) {
+				c->done = 1;
+				return;
+			}
+			client_connected(c);
+		} else if (client_frame(c, type, &r) == -1) {
 			e = -1;
 			break;
 		}
@@ -483,16 +523,11 @@ client_process(struct client *c)
 	}
 }
 
-/* Say hello and take the host's welcome: where the output resumes. */
+/* Queue HELLO: who we are and what reached the terminal already. */
 static int
-client_handshake(struct client *c)
+client_hello(struct client *c)
 {
 	struct msg_hello	 h;
-	struct msg_welcome	 w;
-	struct reader		 r;
-	uint8_t			 type;
-	size_t			 size;
-	int			 e;
 
 	memset(&h, 0, sizeof h);
 	h.major = PROTO_MAJOR;
@@ -502,30 +537,47 @@ client_handshake(struct client *c)
 	h.shown = c->shown;
 	tty_size(isatty(STDIN_FILENO) ? STDIN_FILENO : STDOUT_FILENO, &h.rows,
 	    &h.cols);
-	if (proto_put_hello(&c->out, &h) != 0 ||
-	    client_send_all(c->fd, &c->out, HELLO_TIMEOUT) == -1)
-		return -1;
-	if ((e = client_recv(c->fd, &c->in, &type, &r, &size,
-	    HELLO_TIMEOUT)) != 1) {
-		client_finish(c, EXIT_ERROR, e == 0 ? "tether: session %s is "
-		    "not responding" : "tether: session %s closed the "
-		    "connection", c->o->name);
-		return -1;
-	}
+	return proto_put_hello(&c->out, &h);
+}
+
+/*
+ * Take the host's answer to HELLO: where output resumes and where input
+ * must be resent from. Returns -1 (with the reason to finish) on anything
+ * but a WELCOME this client can use.
+ */
+static int
+client_welcome(struct client *c, uint8_t type, struct reader *r)
+{
+	struct msg_welcome	 w;
+	char			 why[128];
+	int			 e = 0;
+
 	if (type == MSG_ERROR) {
-		client_error(c, &r);
+		client_error(c, r);
 		return -1;
 	}
-	if (type != MSG_WELCOME ||
-	    (e = proto_get_welcome(&r, &w)) != 0) {
-		client_finish(c, e == PROTO_ERR_VERSION ? EXIT_VERSION :
-		    EXIT_ERROR, "tether: session %s answered with something "
-		    "tether does not understand", c->o->name);
+	if (type != MSG_WELCOME || (e = proto_get_welcome(r, &w)) != 0) {
+		if (e == PROTO_ERR_VERSION) {
+			/* Name both versions, as the host does. */
+			snprintf(why, sizeof why, "session %s speaks version "
+			    "%u, this tether speaks version %d", c->o->name,
+			    w.major, PROTO_MAJOR);
+			client_finish(c, EXIT_VERSION, "tether: protocol "
+			    "version mismatch: %s; use matching tether "
+			    "versions", why);
+			return -1;
+		}
+		client_finish(c, EXIT_ERROR, "tether: session %s answered "
+		    "with something tether does not understand", c->o->name);
 		return -1;
 	}
-	buf_consume(&c->in, size);
-	if (c->instance != w.instance && w.resume != RESUME_FRESH)
-		return -1;
+	if (c->instance != 0 && c->instance != w.instance) {
+		/* Not the session we had: start over from its tail. */
+		c->nskips = 0;
+		buf_reset(&c->term);
+		buf_reset(&c->input);
+		c->in_base = w.in_next;
+	}
 	c->instance = w.instance;
 	c->recv = c->acked = w.out_start;
 	c->shown = w.out_start - w.skipped;
@@ -535,14 +587,249 @@ client_handshake(struct client *c)
 	if (w.resume == RESUME_FRESH || w.in_next > c->in_base +
 	    buf_len(&c->input) || w.in_next < c->in_base) {
 		c->in_base = w.in_next;
+		buf_reset(&c->input);
 	} else {
 		buf_consume(&c->input, (size_t)(w.in_next - c->in_base));
 		c->in_base = w.in_next;
 	}
 	c->in_sent = c->in_base;
+	c->link = LINK_UP;
 	log_debug("welcome: resume %u at %llu, skipped %llu", w.resume,
 	    (unsigned long long)w.out_start, (unsigned long long)w.skipped);
 	return 0;
+}
+
+/* Say hello and wait for the welcome (the first connection). */
+static int
+client_handshake(struct client *c, int ms)
+{
+	struct reader	 r;
+	uint8_t		 type;
+	size_t		 size;
+	int		 e;
+
+	if (client_hello(c) != 0 ||
+	    client_send_all(c->fd, &c->out, ms) == -1)
+		return -1;
+	if ((e = client_recv(c->fd, &c->in, &type, &r, &size, ms)) != 1) {
+		client_finish(c, EXIT_ERROR, e == 0 ? "tether: session %s is "
+		    "not responding" : "tether: session %s closed the "
+		    "connection", c->o->name);
+		return -1;
+	}
+	if (client_welcome(c, type, &r) == -1)
+		return -1;
+	buf_consume(&c->in, size);
+	return 0;
+}
+
+/* Milliseconds on the monotonic clock. */
+static uint64_t
+client_now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Does this client reconnect (a remote session)? */
+static int
+client_remote(const struct client *c)
+{
+	return c->o->lost != NULL;
+}
+
+/*
+ * Show the link's state in the terminal's title, which never disturbs the
+ * screen of a full-screen program. The title is pushed first (xterm's
+ * CSI 22 t) and popped on reconnect. Only between output writes, so that
+ * the title never lands inside an escape sequence of the program's.
+ */
+static void
+client_status(struct client *c, uint64_t now)
+{
+	char	 line[256];
+
+	if (!isatty(STDOUT_FILENO) || buf_len(&c->term) > 0 ||
+	    now - c->status_at < 1000)
+		return;
+	c->status_at = now;
+	if (!c->title_pushed) {
+		buf_put(&c->notice, "\033[22;0t", 7);
+		c->title_pushed = 1;
+	}
+	snprintf(line, sizeof line, "\033]0;tether: %s: link down %llus, "
+	    "attempt %d (%c. quits)\007", c->o->where != NULL ? c->o->where :
+	    c->o->name, (unsigned long long)((now - c->down_since) / 1000),
+	    c->attempt, c->esc.ch == ESCAPE_NONE ? '~' : c->esc.ch);
+	buf_put(&c->notice, line, strlen(line));
+}
+
+/* How long to wait before attempt n: at once, then up to 3 s. */
+static uint64_t
+client_backoff(int n)
+{
+	static const uint64_t	 ms[] = { 0, 250, 500, 1000, 2000, 3000 };
+
+	return ms[n < 6 ? n : 5];
+}
+
+/*
+ * The stream ended, failed or went silent. A local client finishes; a
+ * remote one lets go of the transport and tries again, unless the
+ * transport says that retrying cannot help (authentication, session gone).
+ */
+static void
+client_lost(struct client *c, const char *why)
+{
+	char	 msg[PROTO_TEXT_MAX];
+	int	 status, final = c->finishing || !client_remote(c);
+	uint64_t now = client_now();
+
+	log_debug("link lost (%s)", why);
+	if (c->fd != -1) {
+		close(c->fd);
+		c->fd = -1;
+	}
+	buf_reset(&c->in);
+	buf_reset(&c->out);
+	msg[0] = '\0';
+	status = client_remote(c) ? c->o->lost(c->o->arg, final, msg,
+	    sizeof msg) : 0;
+	if (final) {
+		if (!c->finishing)
+			client_finish(c, EXIT_ERROR, "tether: lost the "
+			    "connection to session %s", c->o->name);
+		return;
+	}
+	if (status != 0) {
+		client_finish(c, status, "%s", msg);
+		return;
+	}
+	if (c->link == LINK_UP) {
+		c->down_since = now;
+		c->attempt = 0;
+		c->status_at = 0;
+	}
+	c->link = LINK_DOWN;
+	c->retry_at = now + client_backoff(c->attempt);
+	client_status(c, now);
+}
+
+/* Start a reconnect attempt: a new transport, then HELLO. */
+static void
+client_try(struct client *c, uint64_t now)
+{
+	char	 why[512];
+
+	c->attempt++;
+	log_debug("reconnect attempt %d", c->attempt);
+	c->link = LINK_CONNECTING;
+	if ((c->fd = c->o->connect(c->o->arg, c->attempt, why,
+	    sizeof why)) == -1) {
+		log_debug("attempt failed: %s", why);
+		client_lost(c, why);
+		return;
+	}
+	compat_set_nonblock(c->fd, 1);
+	c->deadline = now + CONNECT_MS;
+	c->last_rx = now;
+	if (client_hello(c) != 0)
+		client_lost(c, "cannot encode HELLO");
+}
+
+/* Welcomed again: resend unacknowledged input, put the title back. */
+static void
+client_connected(struct client *c)
+{
+	log_debug("reconnected after %d attempts", c->attempt);
+	c->attempt = 0;
+	c->last_rx = c->last_ping = client_now();
+	if (c->title_pushed) {
+		buf_put(&c->notice, "\033[23;0t", 7);
+		c->title_pushed = 0;
+	}
+	client_send_input(c);
+}
+
+/*
+ * The local address or a link changed (a laptop roamed or woke): try at
+ * once when down, start over when connecting, and check a link that is up
+ * with a PING that must be answered soon.
+ */
+static void
+client_net(struct client *c, uint64_t now)
+{
+	if (netwatch_read(c->netfd) <= 0 || !client_remote(c))
+		return;
+	log_debug("network changed");
+	c->net_at = now + NET_SETTLE_MS;
+}
+
+/* Timers of a remote client: retries, attempt deadlines, heartbeats. */
+static void
+client_timers(struct client *c, uint64_t now)
+{
+	uint64_t	 probe;
+
+	if (!client_remote(c) || c->finishing)
+		return;
+	if (c->net_at != 0 && now >= c->net_at) {
+		c->net_at = 0;
+		if (c->link == LINK_DOWN) {
+			c->attempt = 0;
+			c->retry_at = now;
+		} else if (c->link == LINK_CONNECTING)
+			client_lost(c, "network changed while connecting");
+		else {
+			/* Dead unless heard from within a short while. */
+			probe = now + 1500 - (uint64_t)c->o->timeout_ms;
+			if (c->last_rx > probe)
+				c->last_rx = probe;
+			c->last_ping = 0;
+		}
+	}
+	if (c->link == LINK_DOWN) {
+		if (now >= c->retry_at)
+			client_try(c, now);
+		else
+			client_status(c, now);
+		return;
+	}
+	if (c->link == LINK_CONNECTING && now >= c->deadline) {
+		client_lost(c, "no answer in time");
+		return;
+	}
+	if (c->link == LINK_UP && now - c->last_ping >= PING_MS) {
+		proto_put_u64(&c->out, MSG_PING, now);
+		c->last_ping = now;
+	}
+	if (now - c->last_rx > (uint64_t)c->o->timeout_ms)
+		client_lost(c, "the link is silent");
+}
+
+/* How long poll may sleep before a timer of the link is due. */
+static int
+client_poll_ms(struct client *c, uint64_t now)
+{
+	uint64_t	 next;
+
+	if (!client_remote(c) || c->finishing)
+		return -1;
+	if (c->link == LINK_DOWN)
+		next = c->retry_at < now + 1000 ? c->retry_at : now + 1000;
+	else if (c->link == LINK_CONNECTING)
+		next = c->deadline < c->last_rx + (uint64_t)c->o->timeout_ms ?
+		    c->deadline : c->last_rx + (uint64_t)c->o->timeout_ms;
+	else {
+		next = c->last_ping + PING_MS;
+		if (c->last_rx + (uint64_t)c->o->timeout_ms + 1 < next)
+			next = c->last_rx + (uint64_t)c->o->timeout_ms + 1;
+	}
+	if (c->net_at != 0 && c->net_at < next)
+		next = c->net_at;
+	return next <= now ? 0 : (int)(next - now);
 }
 
 /* Handle signals delivered through the self-pipe. */
@@ -603,10 +890,27 @@ client_signals_init(void)
 static void
 client_ack(struct client *c)
 {
-	if (c->shown > c->acked && c->shown <= c->recv) {
+	if (c->link == LINK_UP && c->shown > c->acked && c->shown <= c->recv) {
 		if (proto_put_u64(&c->out, MSG_ACK, c->shown) == 0)
 			c->acked = c->shown;
 	}
+}
+
+/*
+ * Sending failed: a host that ended may have closed right after its last
+ * words (the EXIT), so read what it sent before calling the link lost.
+ */
+static void
+client_send_failed(struct client *c, int err)
+{
+	struct pollfd	 pfd;
+
+	pfd.fd = c->fd;
+	pfd.events = POLLIN;
+	while (c->fd != -1 && !c->done && poll(&pfd, 1, 0) == 1)
+		client_read_host(c);
+	if (c->fd != -1 && !c->done)
+		client_lost(c, strerror(err));
 }
 
 /* Is everything that must reach the terminal written? */
@@ -621,8 +925,9 @@ client_drained(struct client *c)
 static void
 client_loop(struct client *c)
 {
-	struct pollfd	 pfd[4];
-	int		 timeout;
+	struct pollfd	 pfd[5];
+	uint64_t	 now, last = client_now();
+	int		 reading;
 
 	while (!c->done) {
 		if (client_flush_term(c) == -1) {
@@ -632,12 +937,22 @@ client_loop(struct client *c)
 		}
 		client_ack(c);
 		if (c->fd != -1 && client_send_all(c->fd, &c->out, 0) == -1 &&
-		    errno != EAGAIN && !c->finishing) {
-			client_finish(c, EXIT_ERROR, "tether: lost the "
-			    "connection to session %s", c->o->name);
-		}
+		    errno != EAGAIN)
+			client_send_failed(c, errno);
 		if (c->finishing && client_drained(c))
 			break;
+		now = client_now();
+		if (now - last > (uint64_t)c->o->timeout_ms) {
+			/* We were stopped or asleep: not the link's fault. */
+			c->last_rx = now;
+			c->last_ping = 0;
+		}
+		last = now;
+		client_timers(c, now);
+		reading = !c->finishing && buf_len(&c->term) < TERM_HIGH &&
+		    c->nskips < MAX_SKIPS;
+		if (!reading)
+			c->last_rx = now;	/* our backlog, not silence */
 		pfd[0].fd = client_sigpipe[0];
 		pfd[0].events = POLLIN;
 		pfd[1].fd = c->finishing || c->stdin_eof ? -1 : STDIN_FILENO;
@@ -646,10 +961,10 @@ client_loop(struct client *c)
 		pfd[2].events = client_drained(c) ? 0 : POLLOUT;
 		pfd[3].fd = c->fd;
 		pfd[3].events = (buf_len(&c->out) > 0 ? POLLOUT : 0) |
-		    (!c->finishing && buf_len(&c->term) < TERM_HIGH &&
-		    c->nskips < MAX_SKIPS ? POLLIN : 0);
-		timeout = -1;
-		if (poll(pfd, 4, timeout) == -1) {
+		    (reading ? POLLIN : 0);
+		pfd[4].fd = c->netfd;
+		pfd[4].events = POLLIN;
+		if (poll(pfd, 5, client_poll_ms(c, now)) == -1) {
 			if (errno == EINTR)
 				continue;
 			fatal("poll");
@@ -661,8 +976,21 @@ client_loop(struct client *c)
 		if (c->fd != -1 && (pfd[3].revents & (POLLIN | POLLHUP |
 		    POLLERR)))
 			client_read_host(c);
+		if (c->netfd != -1 && (pfd[4].revents & POLLIN))
+			client_net(c, client_now());
 	}
 	client_flush_term(c);
+}
+
+/* Free the client's buffers. */
+static void
+client_free(struct client *c)
+{
+	buf_free(&c->in);
+	buf_free(&c->out);
+	buf_free(&c->term);
+	buf_free(&c->notice);
+	buf_free(&c->input);
 }
 
 /*
@@ -674,27 +1002,46 @@ client_run(const struct client_opts *o)
 {
 	struct client	 c;
 	char		 why[512];
+	int		 status;
 
 	memset(&c, 0, sizeof c);
 	c.o = o;
 	c.status = EXIT_ERROR;
+	c.netfd = -1;
 	buf_init(&c.in, PROTO_MAX_FRAME + 4 + 64 * 1024);
 	buf_init(&c.out, 8 * 1024 * 1024);
 	buf_init(&c.term, TERM_HIGH + PROTO_MAX_FRAME + 4);
 	buf_init(&c.notice, 64 * 1024);
 	buf_init(&c.input, INPUT_MAX + 64 * 1024);
 	escape_init(&c.esc, o->escape);
-	if ((c.fd = o->connect(o->arg, why, sizeof why)) == -1) {
+	if (client_remote(&c))
+		escape_set_remote(&c.esc);
+	if ((c.fd = o->connect(o->arg, 0, why, sizeof why)) == -1) {
 		fprintf(stderr, "tether: %s\n", why);
+		client_free(&c);
 		return EXIT_ERROR;
 	}
 	compat_set_nonblock(c.fd, 1);
-	if (client_handshake(&c) == -1) {
+	c.link = LINK_CONNECTING;
+	/* The first connection may wait on a password prompt: no deadline. */
+	if (client_handshake(&c, client_remote(&c) ? -1 : HELLO_TIMEOUT) ==
+	    -1) {
+		close(c.fd);
+		c.fd = -1;
+		/* ssh's own account of a failure says more than ours. */
+		if (client_remote(&c) && (status = o->lost(o->arg, 1, why,
+		    sizeof why)) != 0) {
+			c.status = status;
+			snprintf(c.message, sizeof c.message, "%s", why);
+		}
 		if (c.message[0] != '\0')
 			client_print_text("", c.message);
-		close(c.fd);
+		client_free(&c);
 		return c.status;
 	}
+	if (client_remote(&c))
+		c.netfd = netwatch_open();
+	c.last_rx = c.last_ping = client_now();
 	client_signals_init();
 	atexit(client_cleanup);
 	log_fatal_hook(client_cleanup);
@@ -704,19 +1051,22 @@ client_run(const struct client_opts *o)
 	client_nonblock[1] = compat_set_nonblock(STDOUT_FILENO, 1);
 	client_process(&c);
 	client_loop(&c);
+	if (c.title_pushed)
+		(void)write(STDOUT_FILENO, "\033[23;0t", 7);
 	if (c.fd != -1) {
 		client_send_all(c.fd, &c.out, 100);
 		close(c.fd);
+		c.fd = -1;
+		if (client_remote(&c))
+			o->lost(o->arg, 1, why, sizeof why);
 	}
+	if (c.netfd != -1)
+		close(c.netfd);
 	client_cleanup();
 	if (c.message[0] != '\0') {
 		fputc('\n', stderr);
 		client_print_text("", c.message);
 	}
-	buf_free(&c.in);
-	buf_free(&c.out);
-	buf_free(&c.term);
-	buf_free(&c.notice);
-	buf_free(&c.input);
+	client_free(&c);
 	return c.status;
 }

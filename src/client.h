@@ -13,9 +13,20 @@
 
 struct client_opts {
 	const char	*name;		/* the session, for messages */
+	const char	*where;		/* the remote host, or NULL */
 	int		 escape;	/* escape character or ESCAPE_NONE */
-	/* Open a stream to the session host; -1 and why on failure. */
-	int		(*connect)(void *, char *, size_t);
+	int		 timeout_ms;	/* declare the link dead after this */
+	/*
+	 * Open a stream to the session host (attempt 0 is the first, which
+	 * may prompt on the terminal); -1 and why on failure.
+	 */
+	int		(*connect)(void *, int, char *, size_t);
+	/*
+	 * The stream ended or was declared dead: let go of it. Returns 0 to
+	 * reconnect, or tether's exit status with why to give up. NULL: a
+	 * local session, never reconnected.
+	 */
+	int		(*lost)(void *, int, char *, size_t);
 	void		*arg;
 };
 

@@ -17,6 +17,7 @@ escape_init(struct escape *e, int ch)
 {
 	e->ch = ch;
 	e->state = ST_LINE;
+	e->remote = 0;
 }
 
 /* Parse an escape character spec: "~", "^A" caret notation, or "none". */
@@ -42,6 +43,13 @@ escape_parse(const char *s, int *ch)
 		return 0;
 	}
 	return -1;
+}
+
+/* Recognise ~r too: the client reconnects to a remote session. */
+void
+escape_set_remote(struct escape *e)
+{
+	e->remote = 1;
 }
 
 /* Pass one byte on to the program and track line starts. */
@@ -82,6 +90,11 @@ escape_feed(struct escape *e, const uint8_t *in, size_t len, struct buf *out,
 			case 0x1a:
 				*used = i + 1;
 				return ESCAPE_SUSPEND;
+			case 'r':
+				if (!e->remote)
+					break;
+				*used = i + 1;
+				return ESCAPE_RECONNECT;
 			}
 			if (c == e->ch) {
 				escape_pass(e, c, out);
@@ -109,6 +122,7 @@ escape_help(const struct escape *e, struct buf *out)
 	size_t	 i;
 	static const char *help[][2] = {
 		{ ".", "detach (the session keeps running)" },
+		{ "r", "reconnect now" },
 		{ "^Z", "suspend tether" },
 		{ "?", "this list" },
 		{ NULL, "send the escape character" },
@@ -122,6 +136,8 @@ escape_help(const struct escape *e, struct buf *out)
 	snprintf(line, sizeof line, "\r\nSupported escape sequences:\r\n");
 	buf_put(out, line, strlen(line));
 	for (i = 0; i < sizeof help / sizeof help[0]; i++) {
+		if (help[i][0] != NULL && help[i][0][0] == 'r' && !e->remote)
+			continue;
 		snprintf(line, sizeof line, " %s%s - %s\r\n", ch,
 		    help[i][0] != NULL ? help[i][0] : ch, help[i][1]);
 		buf_put(out, line, strlen(line));

@@ -18,14 +18,17 @@ enum escape_action {
 	ESCAPE_DETACH,		/* ~. */
 	ESCAPE_HELP,		/* ~? */
 	ESCAPE_SUSPEND,		/* ~^Z */
+	ESCAPE_RECONNECT,	/* ~r, remote sessions only */
 };
 
 struct escape {
 	int	ch;
 	int	state;
+	int	remote;		/* ~r reconnects */
 };
 
 void	escape_init(struct escape *, int);
+void	escape_set_remote(struct escape *);
 int	escape_parse(const char *, int *);
 int	escape_feed(struct escape *, const uint8_t *, size_t, struct buf *,
 	    size_t *);

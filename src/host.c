@@ -165,8 +165,8 @@ host_conn_error(struct host *h, struct conn *c, uint8_t code, const char *msg)
 	host_conn_free(h, c);
 }
 
-/* Accept a connection from the owner, or refuse it. */
-static void
+/* Accept a connection from the owner, or refuse it; -1 if none waited. */
+static int
 host_accept(struct host *h)
 {
 	struct conn	*c;
@@ -176,7 +176,7 @@ host_accept(struct host *h)
 	int		 fd;
 
 	if ((fd = accept(h->lfd, NULL, NULL)) == -1)
-		return;
+		return -1;
 	compat_set_cloexec(fd);
 	compat_set_nonblock(fd, 1);
 	c = xcalloc(1, sizeof *c);
@@ -195,7 +195,7 @@ host_accept(struct host *h)
 		buf_free(&c->in);
 		buf_free(&c->out);
 		free(c);
-		return;
+		return 0;
 	}
 	h->conns[i] = c;
 	if (compat_peer_uid(fd, &uid) == -1 || uid != getuid()) {
@@ -203,6 +203,7 @@ host_accept(struct host *h)
 		    "belongs to uid %ld", h->name, (long)getuid());
 		host_conn_error(h, c, ERR_DENIED, msg);
 	}
+	return 0;
 }
 
 /* Fill in INFO for `tether ls`. */
@@ -359,10 +360,11 @@ host_hello(struct host *h, struct conn *c, uint8_t type, struct reader *r)
 		host_kill(h);
 		return 0;
 	}
-	if (h->exited) {
-		host_conn_error(h, c, ERR_GONE, "the session has ended");
-		return -1;
-	}
+	/*
+	 * A client that got in before the program ended (such as the creator
+	 * of a session whose program exits at once) still gets the last
+	 * output and the exit status.
+	 */
 	return host_queued(h, c, host_attach(h, c, &m));
 }
 
@@ -583,13 +585,18 @@ host_pump(struct host *h, struct conn *c)
 	}
 }
 
-/* Remove the socket so that `ls` and new clients no longer see us. */
+/*
+ * Remove the socket so that `ls` and new clients no longer see us. Clients
+ * already queued on it are accepted first: closing would reset them.
+ */
 static void
 host_unlisten(struct host *h)
 {
 	if (h->lfd == -1)
 		return;
 	sock_unlink(h->dir, h->name);
+	while (host_accept(h) == 0)
+		;
 	close(h->lfd);
 	h->lfd = -1;
 }
@@ -652,6 +659,9 @@ host_done(struct host *h, uint64_t now)
 	for (i = 0; i < HOST_MAX_CONNS; i++) {
 		if ((c = h->conns[i]) == NULL)
 			continue;
+		/* A connection has until its HELLO deadline to say what it wants. */
+		if (c->state == CONN_HELLO)
+			return 0;
 		/* Keep serving a client while it makes progress. */
 		if (c->state == CONN_ATTACHED &&
 		    now - c->progress < HOST_EXIT_LINGER_MS)
@@ -895,6 +905,7 @@ host_main(const struct host_opts *o, int lfd, int ready)
 	spec.session = o->name;
 	spec.rows = o->rows;
 	spec.cols = o->cols;
+	compat_set_nonblock(lfd, 1);
 	if ((h.master = pty_spawn(&spec, &h.pid, why, sizeof why)) == -1) {
 		host_unlisten(&h);
 		(void)write(ready, why, strlen(why));
@@ -902,7 +913,6 @@ host_main(const struct host_opts *o, int lfd, int ready)
 	}
 	if (chdir("/") == -1)
 		log_debug("chdir /: %s", strerror(errno));
-	compat_set_nonblock(lfd, 1);
 	(void)write(ready, "", 1);
 	close(ready);
 	log_debug("session %s: pid %ld, ring %zu bytes", h.name, (long)h.pid,
@@ -918,20 +928,28 @@ host_main(const struct host_opts *o, int lfd, int ready)
 
 /*
  * Create a session: listen on its socket, then start the host as a daemon
- * (double fork, new session id). Returns once the host runs the program,
- * or -1 and why. The caller holds the directory lock (lockfd), which the
- * daemon must not inherit.
+ * (double fork, new session id). Returns once the host runs the program: a
+ * connection to the session, made before the program started so that it is
+ * served even if the program ends at once; or -1 and why. The caller holds
+ * the directory lock (lockfd), which the daemon must not inherit.
  */
 int
 host_create(const struct host_opts *o, int lockfd, char *why, size_t size)
 {
-	int	 lfd, pfd[2], status;
+	int	 lfd, cfd, pfd[2], status;
 	pid_t	 pid;
 	char	 msg[512];
 	ssize_t	 n;
 
 	if ((lfd = sock_listen(o->dir, o->name, why, size)) == -1)
 		return -1;
+	if ((cfd = sock_connect(o->dir, o->name)) == -1) {
+		snprintf(why, size, "cannot connect to new session %s: %s",
+		    o->name, strerror(errno));
+		close(lfd);
+		sock_unlink(o->dir, o->name);
+		return -1;
+	}
 	if (pipe(pfd) == -1) {
 		snprintf(why, size, "pipe: %s", strerror(errno));
 		goto fail;
@@ -963,7 +981,8 @@ host_create(const struct host_opts *o, int lockfd, char *why, size_t size)
 	while (n == -1 && errno == EINTR);
 	close(pfd[0]);
 	if (n == 1 && msg[0] == '\0')
-		return 0;
+		return cfd;
+	close(cfd);
 	if (n <= 0)
 		snprintf(why, size, "the session host failed to start");
 	else {
@@ -972,6 +991,7 @@ host_create(const struct host_opts *o, int lockfd, char *why, size_t size)
 	}
 	return -1;
 fail:
+	close(cfd);
 	close(lfd);
 	sock_unlink(o->dir, o->name);
 	return -1;

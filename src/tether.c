@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bridge.h"
 #include "client.h"
 #include "escape.h"
 #include "host.h"
@@ -41,24 +43,39 @@ struct local {
 };
 
 static const char usage_text[] =
-"usage: tether new [--ring SIZE] NAME [-- command [args...]]\n"
+"usage: tether [options] [user@]host [-- command [args...]]\n"
+"       tether ls [options] host\n"
+"       tether kill [options] host NAME...\n"
+"       tether new [--ring SIZE] NAME [-- command [args...]]\n"
 "       tether attach [-e CHAR] [--ring SIZE] NAME [-- command [args...]]\n"
 "       tether ls\n"
 "       tether kill NAME...\n"
 "       tether --help | --version\n"
 "\n"
-"  new      start a detached session (default command: your login shell)\n"
-"  attach   attach to a session, creating it if missing; any other\n"
+"  host     a shell (or command) on host over ssh that survives network\n"
+"           outages: reconnects by itself and resumes the output exactly\n"
+"  new      start a detached local session (default: your login shell)\n"
+"  attach   attach to a local session, creating it if missing; any other\n"
 "           attached client is detached\n"
-"  ls       list your sessions\n"
+"  ls       list sessions (here, or on host)\n"
 "  kill     end sessions (SIGHUP, then SIGKILL after 3 seconds)\n"
 "\n"
+"  -s NAME      session name on host (default: this terminal window's)\n"
 "  -e CHAR      escape character: a character, ^X, or none (default ~)\n"
 "  --ring SIZE  output kept for reattaching, e.g. 8M (default), 64K..1G\n"
+"  --timeout S  declare the link dead after S silent seconds (default 3)\n"
+"  --remote-tether PATH   tether on host (default: tether on its PATH)\n"
+"  --ssh COMMAND          ssh program and options to use (default ssh)\n"
+"  --control-master       let ssh reuse a ControlMaster connection\n"
+"  -4 -6 -A -p PORT -l USER -i FILE -J JUMP -F FILE -o OPTION\n"
+"  -L SPEC -R SPEC -D SPEC      passed to ssh on every (re)connection\n"
 "\n"
-"Escapes (after Enter): ~. detach  ~? help  ~~ send ~  ~^Z suspend\n"
-"Exit status: the program's; 0 after detaching; 251 session exists,\n"
-"252 version mismatch, 253 no such session, 254 usage, 255 other errors.\n";
+"Escapes (after Enter): ~. detach  ~r reconnect  ~? help  ~~ send ~\n"
+"  ~^Z suspend\n"
+"Exit status: the program's; 0 after detaching; 248 no tether on host,\n"
+"249 ssh authentication failed, 250 cannot connect, 251 session exists,\n"
+"252 version mismatch, 253 no such session (or it ended), 254 usage,\n"
+"255 other errors.\n";
 
 /* Print a one-line usage error and exit. */
 static void __attribute__((noreturn))
@@ -194,13 +211,8 @@ open_session(struct local *l, int create, int *created, char *why,
 		ho.ring_size = l->opts->ring_size;
 		ho.rows = rows;
 		ho.cols = cols;
-		if (host_create(&ho, lock, why, size) == 0) {
+		if ((fd = host_create(&ho, lock, why, size)) != -1)
 			*created = 1;
-			if ((fd = sock_connect(l->dir, l->name)) == -1)
-				snprintf(why, size, "cannot connect to new "
-				    "session %s: %s", l->name,
-				    strerror(errno));
-		}
 	}
 	close(lock);
 	return fd;
@@ -208,7 +220,7 @@ open_session(struct local *l, int create, int *created, char *why,
 
 /* The attach client's way to its session: the local socket. */
 static int
-connect_local(void *arg, char *why, size_t size)
+connect_local(void *arg, int attempt, char *why, size_t size)
 {
 	int	 created;
 
@@ -260,6 +272,115 @@ cmd_attach(int argc, char **argv, struct opts *o)
 	co.connect = connect_local;
 	co.arg = &l;
 	return client_run(&co);
+}
+
+/*
+ * Point the session's stable agent path, DIR/.agent/NAME, at the agent this
+ * connection forwards, so that SSH_AUTH_SOCK inside the session keeps
+ * working across reconnects (.agent cannot be a session name). Returns
+ * the stable path, or NULL.
+ */
+static char *
+bridge_agent(const char *dir, const char *name)
+{
+	const char	*sock = getenv("SSH_AUTH_SOCK");
+	char		*adir, *link, *tmp;
+
+	if (sock == NULL || *sock != '/')
+		return NULL;
+	xasprintf(&adir, "%s/.agent", dir);
+	if (mkdir(adir, 0700) == -1 && errno != EEXIST) {
+		free(adir);
+		return NULL;
+	}
+	xasprintf(&link, "%s/%s", adir, name);
+	xasprintf(&tmp, "%s/.%s.%ld", adir, name, (long)getpid());
+	unlink(tmp);
+	if (symlink(sock, tmp) == -1 || rename(tmp, link) == -1) {
+		log_debug("agent link %s: %s", link, strerror(errno));
+		unlink(tmp);
+		free(link);
+		link = NULL;
+	}
+	free(tmp);
+	free(adir);
+	return link;
+}
+
+/* Take --env NAME=VALUE for the session to be created, if it is sane. */
+static void
+bridge_env(const char *pair)
+{
+	const char	*eq = strchr(pair, '='), *p;
+
+	if (eq == NULL || eq == pair)
+		usage_error("invalid --env '%s'", pair);
+	for (p = pair; p < eq; p++) {
+		if (!((*p >= 'A' && *p <= 'Z') || *p == '_'))
+			usage_error("invalid --env '%s'", pair);
+	}
+	for (p = eq + 1; *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			usage_error("invalid --env '%s'", pair);
+	}
+	if (strncmp(pair, "TERM=", 5) != 0 && strncmp(pair, "LANG=", 5) != 0 &&
+	    strncmp(pair, "LC_", 3) != 0 && strncmp(pair, "COLORTERM=", 10) != 0)
+		usage_error("--env '%s' is not a terminal or locale variable",
+		    pair);
+	if (putenv((char *)pair) != 0)
+		fatal("putenv");
+}
+
+/*
+ * tether bridge: run by ssh on the server for `tether host`. Attaches to
+ * the session, creating it unless --resume says the client had one, then
+ * relays the protocol between ssh's stdin/stdout and the session.
+ */
+static int
+cmd_bridge(int argc, char **argv, struct opts *o)
+{
+	struct local	 l;
+	char		 why[512], *agent;
+	int		 i, fd, created, resume = 0;
+
+	log_setname("bridge");
+	for (i = 0; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "--resume") == 0)
+			resume = 1;
+		else if (strcmp(argv[i], "--env") == 0 && i + 1 < argc)
+			bridge_env(argv[++i]);
+		else if (strcmp(argv[i], "--ring") == 0 && i + 1 < argc)
+			o->ring_size = parse_size(argv[++i]);
+		else
+			usage_error("unknown bridge option '%s'", argv[i]);
+	}
+	if (i + 1 >= argc)
+		usage_error("%s", "bridge needs -- NAME");
+	l.name = argv[i + 1];
+	check_name(l.name);
+	if (i + 2 < argc) {
+		if (strcmp(argv[i + 2], "--") != 0 || i + 3 >= argc)
+			usage_error("unexpected argument '%s'", argv[i + 2]);
+		o->argv = argv + i + 3;
+	}
+	l.opts = o;
+	open_dir(l.dir, sizeof l.dir);
+	if ((agent = bridge_agent(l.dir, l.name)) != NULL)
+		setenv("SSH_AUTH_SOCK", agent, 1);
+	free(agent);
+	if ((fd = open_session(&l, !resume, &created, why, sizeof why)) == -1) {
+		if (errno == ENOENT || errno == ECONNREFUSED) {
+			fprintf(stderr, "tether: no session %s\n", l.name);
+			return EXIT_NOSESSION;
+		}
+		fprintf(stderr, "tether: %s\n", why);
+		return EXIT_ERROR;
+	}
+	log_debug("bridge for %s (%s)", l.name, created ? "created" :
+	    "existing");
+	bridge_relay(STDIN_FILENO, STDOUT_FILENO, fd);
+	close(fd);
+	return 0;
 }
 
 /* Send a HELLO of the given mode on fd and wait for a frame of type want. */
@@ -367,7 +488,8 @@ list_names(const char *dir, char ***names)
 		(*names)[n++] = xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(*names, n, sizeof **names, compare_names);
+	if (n > 0)
+		qsort(*names, n, sizeof **names, compare_names);
 	return n;
 }
 
@@ -452,6 +574,29 @@ kill_session(const char *dir, const char *name)
 	return 0;
 }
 
+/*
+ * Is `tether kill A B...` about host A? Yes when there are two or more
+ * arguments and A is not a session here (or carries an option for ssh).
+ */
+static int
+kill_is_remote(int argc, char **argv)
+{
+	char	 dir[256], why[512];
+	int	 fd;
+
+	if (argc < 2)
+		return 0;
+	if (argv[0][0] == '-')
+		return strcmp(argv[0], "--") != 0;
+	if (sock_name_check(argv[0], why, sizeof why) == -1 ||
+	    sock_dir(dir, sizeof dir, why, sizeof why) == -1)
+		return 1;
+	if ((fd = sock_connect(dir, argv[0])) == -1)
+		return 1;
+	close(fd);
+	return 0;
+}
+
 /* tether kill: end each named session. */
 static int
 cmd_kill(int argc, char **argv)
@@ -479,6 +624,8 @@ main(int argc, char **argv)
 
 	log_open(getenv("TETHER_DEBUG"));
 	log_setname("client");
+	/* A session that goes away mid-write must not kill us with SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
 	memset(&o, 0, sizeof o);
 	o.escape = ESCAPE_DEFAULT;
 	o.ring_size = RING_DEFAULT;
@@ -500,8 +647,13 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "attach") == 0 || strcmp(cmd, "a") == 0)
 		return cmd_attach(argc - 2, argv + 2, &o);
 	if (strcmp(cmd, "ls") == 0 || strcmp(cmd, "list") == 0)
-		return cmd_ls(argc - 2, argv + 2);
+		return argc > 2 ? remote_ls(argc - 2, argv + 2) :
+		    cmd_ls(argc - 2, argv + 2);
 	if (strcmp(cmd, "kill") == 0)
-		return cmd_kill(argc - 2, argv + 2);
-	usage_error("unknown command '%s'", cmd);
+		return kill_is_remote(argc - 2, argv + 2) ?
+		    remote_kill(argc - 2, argv + 2) :
+		    cmd_kill(argc - 2, argv + 2);
+	if (strcmp(cmd, "bridge") == 0)
+		return cmd_bridge(argc - 2, argv + 2, &o);
+	return remote_main(argc - 1, argv + 1);
 }

@@ -16,5 +16,12 @@
 #define EXIT_NOSESSION	253	/* no such session, or it is gone */
 #define EXIT_VERSION	252	/* the two ends speak different protocols */
 #define EXIT_EXISTS	251	/* `new` of a session that exists */
+#define EXIT_CONNECT	250	/* unknown host, refused, unreachable */
+#define EXIT_AUTH	249	/* ssh authentication or host key failed */
+#define EXIT_NOTETHER	248	/* no tether on the remote host */
+
+int	remote_main(int, char **);
+int	remote_ls(int, char **);
+int	remote_kill(int, char **);
 
 #endif

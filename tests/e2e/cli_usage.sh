@@ -25,7 +25,6 @@ usage_error() {
 	is "$(nlines "$ERR")" 1 "$desc: one line on stderr"
 	like "$ERR" '^tether: ' "$desc: message starts with tether:"
 }
-usage_error "unknown command" bogus
 usage_error "unknown option" --bogus
 usage_error "new without a name" new
 usage_error "kill without a name" kill

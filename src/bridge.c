@@ -1,0 +1,115 @@
+/* Relaying bytes between ssh's stdio and a session socket. */
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
+#include <unistd.h>
+
+#include "bridge.h"
+#include "buf.h"
+#include "compat.h"
+#include "log.h"
+
+#define BRIDGE_BUF	(256 * 1024)	/* per direction */
+
+/* One direction: bytes read from `from` wait in `b` to be written to `to`. */
+struct pipe {
+	int		 from;
+	int		 to;
+	struct buf	 b;
+	int		 eof;
+};
+
+/* Read what fits; -1 once the reading side is finished. */
+static int
+bridge_read(struct pipe *p)
+{
+	uint8_t	*dst;
+	ssize_t	 n;
+	size_t	 room = BRIDGE_BUF - buf_len(&p->b);
+
+	if (room == 0 || buf_reserve(&p->b, room, &dst) != 0)
+		return 0;
+	n = read(p->from, dst, room);
+	if (n == -1 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	if (n <= 0) {
+		p->eof = 1;
+		return -1;
+	}
+	buf_commit(&p->b, (size_t)n);
+	return 0;
+}
+
+/* Write what is waiting; -1 when the writing side is gone. */
+static int
+bridge_write(struct pipe *p)
+{
+	ssize_t	 n;
+
+	if (buf_len(&p->b) == 0)
+		return 0;
+	n = write(p->to, buf_ptr(&p->b), buf_len(&p->b));
+	if (n == -1 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	if (n <= 0)
+		return -1;
+	buf_consume(&p->b, (size_t)n);
+	return 0;
+}
+
+/*
+ * Relay between ssh (in, out) and the session (sock) until one side ends.
+ * When ssh's side ends, the session connection is simply closed (the host
+ * keeps the session); when the session's side ends, what it sent last is
+ * written out first. Returns 0, or 1 when ssh's side failed first.
+ */
+int
+bridge_relay(int in, int out, int sock)
+{
+	struct pipe	 up = { in, sock, { 0 }, 0 };
+	struct pipe	 down = { sock, out, { 0 }, 0 };
+	struct pollfd	 pfd[4];
+	int		 rc = 0;
+
+	buf_init(&up.b, BRIDGE_BUF);
+	buf_init(&down.b, BRIDGE_BUF);
+	compat_set_nonblock(in, 1);
+	compat_set_nonblock(out, 1);
+	compat_set_nonblock(sock, 1);
+	while (!up.eof || buf_len(&up.b) > 0) {
+		if (down.eof && buf_len(&down.b) == 0)
+			break;
+		pfd[0].fd = up.eof ? -1 : in;
+		pfd[0].events = buf_len(&up.b) < BRIDGE_BUF ? POLLIN : 0;
+		pfd[1].fd = sock;
+		pfd[1].events = (buf_len(&up.b) > 0 ? POLLOUT : 0) |
+		    (!down.eof && buf_len(&down.b) < BRIDGE_BUF ? POLLIN : 0);
+		pfd[2].fd = out;
+		pfd[2].events = buf_len(&down.b) > 0 ? POLLOUT : 0;
+		if (poll(pfd, 3, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			fatal("poll");
+		}
+		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))
+			bridge_read(&up);
+		if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))
+			bridge_read(&down);
+		if (bridge_write(&up) == -1)
+			break;	/* the session went away */
+		if ((pfd[2].revents & (POLLERR | POLLHUP)) ||
+		    bridge_write(&down) == -1) {
+			rc = 1;	/* ssh went away */
+			break;
+		}
+		if (up.eof && buf_len(&up.b) == 0) {
+			log_debug("bridge: ssh side closed");
+			rc = 1;
+			break;
+		}
+	}
+	log_debug("bridge: done (%d)", rc);
+	buf_free(&up.b);
+	buf_free(&down.b);
+	return rc;
+}
