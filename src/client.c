@@ -666,11 +666,11 @@ client_status(struct client *c, uint64_t now)
 	buf_put(&c->notice, line, strlen(line));
 }
 
-/* How long to wait before attempt n: at once, then up to 3 s. */
+/* How long to wait before attempt n: at once, then up to 2 s. */
 static uint64_t
 client_backoff(int n)
 {
-	static const uint64_t	 ms[] = { 0, 250, 500, 1000, 2000, 3000 };
+	static const uint64_t	 ms[] = { 0, 250, 500, 1000, 2000, 2000 };
 
 	return ms[n < 6 ? n : 5];
 }

@@ -118,7 +118,7 @@ ssh_argv(const struct ssh_opts *o, const char *remote, int batch)
 		v[n++] = "-o";
 		v[n++] = "BatchMode=yes";
 		v[n++] = "-o";
-		v[n++] = "ConnectTimeout=10";
+		v[n++] = "ConnectTimeout=3";
 	}
 	for (i = 0; i < o->nargs; i++)
 		v[n++] = o->args[i];

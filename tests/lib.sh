@@ -240,6 +240,10 @@ world_init() {
 	trap '_world_cleanup' EXIT
 	trap 'diag "interrupted"; exit 130' INT
 	trap 'diag "terminated"; exit 143' TERM HUP
+	# prove gone (killed by a timeout): clean up quietly instead of dying
+	# of SIGPIPE with the world still running. A trap, unlike ignoring
+	# the signal, is not inherited by the programs under test.
+	trap 'exec >/dev/null 2>&1; exit 141' PIPE
 
 	cat >"$W/tmux.conf" <<-'EOF'
 	set -g remain-on-exit on
@@ -270,8 +274,17 @@ _world_pids() {
 	done
 }
 
+# world_on_cleanup FUNC / world_on_dump FUNC: have the cleanup trap call
+# FUNC after the world's processes were killed and before its directory is
+# removed (e.g. tests/sshbed.sh's teardown), or have FUNC print more logs
+# when the world's logs are dumped.
+_world_cleanup_hooks=()
+_world_dump_hooks=()
+world_on_cleanup() { _world_cleanup_hooks+=("$1"); }
+world_on_dump() { _world_dump_hooks+=("$1"); }
+
 _world_cleanup() {
-	local rc=$? pids i
+	local rc=$? pids i h
 	[ -n "$W" ] || return "$rc"
 	if [ -z "$_tap_done" ]; then
 		diag "test script ended early (status $rc) after $_tap_n tests"
@@ -284,6 +297,9 @@ _world_cleanup() {
 		# shellcheck disable=SC2086
 		kill -9 $pids 2>/dev/null
 		sleep 0.1
+	done
+	for h in "${_world_cleanup_hooks[@]}"; do
+		"$h"
 	done
 	if [ "${TETHER_TEST_KEEP:-}" = 1 ]; then
 		diag "world kept in $W"
@@ -313,6 +329,9 @@ _world_dump_logs() {
 		ls -la "$SOCKDIR" >"$W/dump.ls" 2>&1
 		diag_file "$W/dump.ls"
 	fi
+	for t in "${_world_dump_hooks[@]}"; do
+		"$t"
+	done
 }
 
 # One test point: no AddressSanitizer/UBSan report from any process.
@@ -607,12 +626,26 @@ term_wait_dead() {
 
 # term_exit_status [-t NAME] [SECONDS]: wait for the program to exit, then
 # print its exit status, or "signal N" if a signal killed it.
+_term_status_ready() {
+	[ -n "$(_tmux display -p -t "$1" '#{pane_dead_status}#{pane_dead_signal}')" ] &&
+	    return 0
+	# A SIGCHLD that tmux missed leaves the program a zombie, unreaped
+	# until the next one: nudge the server.
+	kill -CHLD "$(_tmux display -p '#{pid}')" 2>/dev/null
+	return 1
+}
+
 term_exit_status() {
 	local st sig
 	_term_target "$@"
 	shift "$_SHIFT"
 	local t=$_T
 	term_wait_dead -t "$t" "${1:-$TIMEOUT}" || { echo running; return 1; }
+	# tmux may see the pty close before it has reaped the program.
+	wait_until _term_status_ready "$t" || {
+		diag "$(_tmux list-panes -a -F '#{session_name} pid=#{pane_pid} dead=#{pane_dead} status=#{pane_dead_status}')"
+		diag "$(ps -o pid,stat,args -p "$(_tmux display -p -t "$t" '#{pane_pid}')")"
+	}
 	st=$(_tmux display -p -t "$t" '#{pane_dead_status}')
 	sig=$(_tmux display -p -t "$t" '#{pane_dead_signal}')
 	if [ -n "$sig" ] && [ "$sig" != 0 ]; then

@@ -1,0 +1,143 @@
+#!/bin/bash
+# tether host across two network namespaces, through real faults: silent
+# blackholes (10 s and 60 s), the client's link down and up, the client
+# roaming to a new address, the client stopped for 30 s (a sleeping
+# laptop), sshd restarted with its connections dropped. For each, a remote
+# program prints a numbered line every 100 ms; the session must survive,
+# every line must reach the client's terminal once and in order, and a
+# line typed during the fault must reach the program exactly once.
+#
+# The time from the end of each fault to the first fresh line is recorded
+# (TAP notes and tests/out/resume-times.log); nothing asserts it.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../sshbed.sh"
+world_init
+sshbed_init --netns
+sshbed_install_tether
+
+R=(--ssh "ssh -F $SSHBED_CONFIG" --remote-tether "$SSHBED_REMOTE_TETHER")
+TT=$W/tt
+OUTLOG=${TETHER_TEST_OUT:-$PWD/tests/out}/resume-times.log
+mkdir -p "$(dirname "$OUTLOG")"
+
+# counter NAME: a terminal whose remote program counts, and keeps what is
+# typed (without echo) in $TT/NAME.input.
+counter() {
+	term_start "$1" 80 24 "${SSHBED_CLIENT_PREFIX[@]}" "$TETHER" "${R[@]}" \
+	    -s "$1" testhost -- sh -c "stty -echo; i=0; while :; do
+	    i=\$((i+1)); echo \"n \$i\"; sleep 0.1; done & exec cat >$TT/$1.input"
+	wait_for_output -t "$1" '^n 10$' 60 || bail "$1: the counter did not start"
+}
+
+# last_n NAME: the highest counter line the terminal has shown.
+last_n() {
+	term_text -t "$1" | grep -a '^n [0-9]*$' | tail -n 1 | cut -d' ' -f2
+}
+
+# The time since the epoch, in milliseconds.
+now_ms() {
+	date +%s%3N
+}
+
+# after_fault NAME DESC: the fault just ended. Record how long the output
+# took to resume, then check the session and its output and input.
+after_fault() {
+	local t=$1 desc=$2 end mark first n
+	end=$(now_ms)
+	mark=$(last_n "$t")
+	while [ "$(last_n "$t")" = "$mark" ] && [ $(($(now_ms) - end)) -lt 120000 ]; do
+		sleep 0.02
+	done
+	first=$(now_ms)
+	note "$desc: output resumed $((first - end)) ms after the fault ended"
+	printf '%s\t%s\t%d ms\n' "$(date -u +%FT%TZ)" "$desc" \
+	    $((first - end)) >>"$OUTLOG"
+	n=$(($(last_n "$t") + 20))
+	wait_for_output -t "$t" "^n $n\$" 60
+	ok "$desc: the client is still attached" term_alive -t "$t"
+	term_text -t "$t" | grep -a '^n [0-9]*$' >"$W/got"
+	seq 1 "$(tail -n 1 "$W/got" | cut -d' ' -f2)" | sed 's/^/n /' >"$W/want"
+	ok "$desc: every line arrived once and in order" cmp -s "$W/want" "$W/got"
+	wait_until grep -qx "typed-during-$t" "$TT/$t.input"
+	is "$(grep -cx "typed-during-$t" "$TT/$t.input")" 1 \
+	    "$desc: the line typed during the fault reached the program once"
+	run "${SSHBED_CLIENT_PREFIX[@]}" "$TETHER" ls "${R[@]}" testhost
+	is "$(printf '%s\n' "$OUT" | grep -c "^$t ")" 1 \
+	    "$desc: one session, attached" 
+	like "$OUT" "^$t +attached " "$desc: the session is attached again"
+}
+
+# type_during NAME: type a line while the link is down.
+type_during() {
+	term_keys -t "$1" -l "typed-during-$1"
+	term_keys -t "$1" Enter
+}
+
+# finish NAME: quit the client (~.) and end the session.
+finish() {
+	term_keys -t "$1" Enter
+	term_keys -t "$1" -l '~.'
+	term_wait_dead -t "$1"
+	run "${SSHBED_CLIENT_PREFIX[@]}" "$TETHER" kill "${R[@]}" testhost "$1"
+}
+
+# A silent blackhole: 10 s, then 60 s.
+for secs in 10 60; do
+	t=bh$secs
+	counter "$t"
+	fault_blackhole_on
+	sleep 1
+	type_during "$t"
+	sleep $((secs - 1))
+	if [ "$secs" = 60 ]; then
+		like "$(_tmux display -p -t "$t" '#{pane_title}')" 'link down' \
+		    "blackhole: the terminal title says the link is down"
+	fi
+	fault_blackhole_off
+	after_fault "$t" "blackhole ${secs}s"
+	finish "$t"
+done
+
+# The client's link goes down for 10 s.
+counter ld
+fault_link_down
+sleep 1
+type_during ld
+sleep 9
+fault_link_up
+after_fault ld "link down 10s"
+finish ld
+
+# The client roams: new address, the old one gone.
+counter roam
+fault_roam
+type_during roam
+after_fault roam "roam"
+finish roam
+
+# The client is stopped for 30 s, then continued.
+counter stop
+pid=$(term_pid -t stop)
+kill -STOP "$pid"
+sleep 30
+type_during stop	# read by the client once it runs again
+kill -CONT "$pid"
+after_fault stop "client stopped 30s"
+finish stop
+
+# sshd is restarted and its established connections are dropped (as a
+# reboot of sshd's host, short of the machine, would).
+counter sshd
+listener=$(sshd_pid)
+conns=$(pgrep -P "$listener")
+conns="$conns $(for p in $conns; do pgrep -P "$p"; done)"
+sshd_stop
+# shellcheck disable=SC2086
+kill -KILL $conns
+type_during sshd
+sleep 2
+sshd_start
+after_fault sshd "sshd restarted"
+finish sshd
+
+done_testing
