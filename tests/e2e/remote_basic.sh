@@ -77,6 +77,40 @@ unlike "$(term_text)" 'tether: ' "nothing extra printed when the program exits"
 rt ls testhost
 unlike "$OUT" '^basic ' "the session is gone from ls host"
 
+# --- the default session belongs to the local terminal window
+term_start w1 80 24 "${OUTER_SHELL[@]}"
+wait_for_screen 'out\$'
+cmd=$(printf '%q ' "${SSHBED_CLIENT_PREFIX[@]}" "$TETHER" "${R[@]}" testhost)
+term_type "$cmd"
+wait_for_screen '^\$ $|[$#] $'
+term_type 'echo "default=$TETHER_SESSION"'
+wait_for_screen '^default='
+name=$(term_screen | sed -n 's/^default=//p' | tail -n 1)
+like "$name" "^$(hostname | cut -d. -f1 | cut -c1-24)-tmux-[0-9]+\$" \
+    "the default name is this machine's and the window's: $name"
+term_keys Enter
+term_keys -l '~?'
+wait_for_screen '~r - reconnect now'
+pass "~? lists the escapes, ~r among them"
+term_keys Enter
+term_keys -l '~r'
+wait_until grep -q 'reconnect asked for' "$W/debug.log"
+term_type 'echo "after-r"'
+wait_for_screen '^after-r'
+pass "~r reconnects and the session goes on"
+term_keys Enter
+term_keys -l '~.'
+wait_for_screen 'out\$ $'
+term_type "clear; $cmd"
+wait_for_screen '^after-r'
+pass "the same window comes back to the same session"
+term_keys Enter
+term_keys -l '~.'
+wait_for_screen 'out\$ $'
+rt ls testhost
+is "$(printf '%s\n' "$OUT" | grep -c "^$name ")" 1 "ls host shows it by name, once"
+rt kill testhost "$name"
+
 # --- a second terminal takes the session over
 remote_term t3 dup testhost -- "${INNER_SHELL[@]}"
 wait_for_screen 'in\$'
