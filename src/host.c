@@ -49,7 +49,7 @@ struct conn {
 	struct buf	 out;
 	uint64_t	 sent;		/* next output offset to queue */
 	uint64_t	 acked;		/* output the client has shown */
-	uint64_t	 opened;	/* ms */
+	uint64_t	 opened;	/* ms: opened, or began closing */
 	uint64_t	 progress;	/* ms of the last ack or write */
 	uint64_t	 blocked;	/* ms since the ring is full for it */
 	int		 stalled;	/* silent: no longer holds output */
@@ -114,6 +114,18 @@ host_instance(void)
 			id = (uint64_t)time(NULL) << 20 ^ (uint64_t)getpid();
 	}
 	return id;
+}
+
+/*
+ * Let a connection flush what is queued for it, then close it; one that
+ * cannot (its peer never reads) is dropped after HOST_CLOSE_MS, so that
+ * dead links left behind by reconnects never use up the connection slots.
+ */
+static void
+host_conn_closing(struct conn *c)
+{
+	c->state = CONN_CLOSING;
+	c->opened = host_now();
 }
 
 /* Close a connection and forget it. */
@@ -281,7 +293,7 @@ host_attach(struct host *h, struct conn *c, const struct msg_hello *m)
 	if (h->attached != NULL && h->attached != c) {
 		proto_put_text(&h->attached->out, MSG_DETACH, DETACH_OTHER,
 		    "attached elsewhere");
-		h->attached->state = CONN_CLOSING;
+		host_conn_closing(h->attached);
 		log_debug("detaching the previous client");
 	}
 	h->attached = c;
@@ -353,7 +365,7 @@ host_hello(struct host *h, struct conn *c, uint8_t type, struct reader *r)
 	switch (m.mode) {
 	case HELLO_INFO:
 		host_info(h, &info);
-		c->state = CONN_CLOSING;
+		host_conn_closing(c);
 		return host_queued(h, c, proto_put_info(&c->out, &info));
 	case HELLO_KILL:
 		c->state = CONN_WAIT_EXIT;
@@ -694,7 +706,12 @@ host_timers(struct host *h, uint64_t now)
 		    !c->exit_sent) {
 			proto_put_exit(&c->out, EXIT_CODE, 0);
 			c->exit_sent = 1;
-			c->state = CONN_CLOSING;
+			host_conn_closing(c);
+		} else if (c->state == CONN_CLOSING &&
+		    now - c->opened > HOST_CLOSE_MS) {
+			/* A dead link that never reads: stop waiting for it. */
+			log_debug("closing connection did not drain: dropped");
+			host_conn_free(h, c);
 		}
 	}
 }
@@ -754,6 +771,9 @@ host_timeout(struct host *h, uint64_t now)
 		if ((c = h->conns[i]) != NULL && c->state == CONN_HELLO &&
 		    c->opened + HOST_HELLO_MS < next)
 			next = c->opened + HOST_HELLO_MS + 1;
+		if (c != NULL && c->state == CONN_CLOSING &&
+		    c->opened + HOST_CLOSE_MS < next)
+			next = c->opened + HOST_CLOSE_MS + 1;
 	}
 	if (next == UINT64_MAX)
 		return -1;

@@ -12,6 +12,7 @@
 #define HOST_STALL_MS		2000	/* a silent client stops holding output */
 #define HOST_KILL_GRACE_MS	3000	/* SIGHUP, then SIGKILL after this */
 #define HOST_HELLO_MS		5000	/* a connection must say hello by then */
+#define HOST_CLOSE_MS		5000	/* a closing connection may flush */
 #define HOST_MAX_CONNS		16	/* connections at once */
 #define HOST_TAIL_BYTES		(64 * 1024) /* output shown to a fresh client */
 #define HOST_EXIT_LINGER_MS	10000	/* wait for a silent client at exit */
