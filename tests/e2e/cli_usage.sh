@@ -28,7 +28,7 @@ usage_error() {
 usage_error "unknown option" --bogus
 usage_error "new without a name" new
 usage_error "kill without a name" kill
-usage_error "ls with an argument" ls extra
+usage_error "ls with two arguments" ls a b
 usage_error "--ring too small" new --ring 1K r1 -- true
 usage_error "--ring too large" new --ring 2G r1 -- true
 usage_error "--ring not a size" new --ring lots r1 -- true
