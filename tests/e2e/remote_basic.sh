@@ -220,6 +220,20 @@ wait_for_screen 'agent-key-comment'
 unlike "$(term_screen)" 'agent-broken' "the agent still answers after the reconnect"
 kill "$SSH_AGENT_PID" 2>/dev/null
 
+# --- an authentication failure on a reconnect stops the retries
+remote_term t9 authgone testhost -- "${INNER_SHELL[@]}"
+wait_for_screen 'in\$'
+cp "$TT/ssh/authorized_keys" "$W/authorized_keys.saved"
+: >"$TT/ssh/authorized_keys"
+kill -9 "$(ssh_of t9)"
+is "$(term_exit_status -t t9 60)" 249 "a reconnect refused by the server ends the client (249)"
+wait_for_output -t t9 'Permission denied'
+pass "with ssh's own message"
+cp "$W/authorized_keys.saved" "$TT/ssh/authorized_keys"
+rt ls testhost
+like "$OUT" '^authgone +detached ' "the session itself keeps running"
+rt kill testhost authgone
+
 # --- bad input
 rt -s 'a/b' testhost
 is "$RC" 254 "invalid session name: 254"
