@@ -32,6 +32,7 @@ struct remote {
 	int		 timeout_ms;
 	const char	*ring;		/* --ring, passed on */
 	char *const	*argv;		/* the command after --, or NULL */
+	char		*program;	/* --ssh's first word, ours to free */
 	char		*first;		/* remote command: attach or create */
 	char		*again;		/* remote command: resume only */
 };
@@ -61,17 +62,19 @@ remote_ssh_command(struct remote *r, const char *cmd)
 {
 	char	*copy = xstrdup(cmd), *word, *save = NULL;
 
-	r->ssh.program = NULL;
+	free(r->program);
+	r->program = NULL;
 	for (word = strtok_r(copy, " \t", &save); word != NULL;
 	    word = strtok_r(NULL, " \t", &save)) {
-		if (r->ssh.program == NULL)
-			r->ssh.program = xstrdup(word);
+		if (r->program == NULL)
+			r->program = xstrdup(word);
 		else
 			remote_ssh_arg(r, word, NULL);
 	}
 	free(copy);
-	if (r->ssh.program == NULL)
+	if (r->program == NULL)
 		remote_usage("%s", "--ssh needs a command");
+	r->ssh.program = r->program;
 }
 
 /*
@@ -376,6 +379,7 @@ remote_free(struct remote *r)
 
 	for (i = 0; i < r->ssh.nargs; i++)
 		free(r->ssh.args[i]);
+	free(r->program);
 	free(r->first);
 	free(r->again);
 }
