@@ -59,30 +59,37 @@ bridge_write(struct pipe *p)
 
 /*
  * Relay between ssh (in, out) and the session (sock) until one side ends.
- * When ssh's side ends, the session connection is simply closed (the host
- * keeps the session); when the session's side ends, what it sent last is
- * written out first. Returns 0, or 1 when ssh's side failed first.
+ * When ssh's side ends, what it sent last goes to the session and the
+ * connection is closed (the host keeps the session). When the session's
+ * side ends, everything it sent (its last words are EXIT or DETACH) is
+ * written to ssh first, even if the session stopped reading. Returns 0
+ * when the session ended, 1 when ssh's side did.
  */
 int
 bridge_relay(int in, int out, int sock)
 {
 	struct pipe	 up = { in, sock, { 0 }, 0 };
 	struct pipe	 down = { sock, out, { 0 }, 0 };
-	struct pollfd	 pfd[4];
-	int		 rc = 0;
+	struct pollfd	 pfd[3];
+	int		 rc = 0, sock_gone = 0;
 
 	buf_init(&up.b, BRIDGE_BUF);
 	buf_init(&down.b, BRIDGE_BUF);
 	compat_set_nonblock(in, 1);
 	compat_set_nonblock(out, 1);
 	compat_set_nonblock(sock, 1);
-	while (!up.eof || buf_len(&up.b) > 0) {
+	for (;;) {
 		if (down.eof && buf_len(&down.b) == 0)
 			break;
-		pfd[0].fd = up.eof ? -1 : in;
+		if (up.eof && buf_len(&up.b) == 0) {
+			log_debug("bridge: ssh side closed");
+			rc = 1;
+			break;
+		}
+		pfd[0].fd = up.eof || sock_gone ? -1 : in;
 		pfd[0].events = buf_len(&up.b) < BRIDGE_BUF ? POLLIN : 0;
 		pfd[1].fd = sock;
-		pfd[1].events = (buf_len(&up.b) > 0 ? POLLOUT : 0) |
+		pfd[1].events = (buf_len(&up.b) > 0 && !sock_gone ? POLLOUT : 0) |
 		    (!down.eof && buf_len(&down.b) < BRIDGE_BUF ? POLLIN : 0);
 		pfd[2].fd = out;
 		pfd[2].events = buf_len(&down.b) > 0 ? POLLOUT : 0;
@@ -95,16 +102,14 @@ bridge_relay(int in, int out, int sock)
 			bridge_read(&up);
 		if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))
 			bridge_read(&down);
-		if (bridge_write(&up) == -1)
-			break;	/* the session went away */
+		if (!sock_gone && bridge_write(&up) == -1) {
+			/* The session stopped reading: keep flushing to ssh. */
+			sock_gone = 1;
+			buf_reset(&up.b);
+		}
 		if ((pfd[2].revents & (POLLERR | POLLHUP)) ||
 		    bridge_write(&down) == -1) {
 			rc = 1;	/* ssh went away */
-			break;
-		}
-		if (up.eof && buf_len(&up.b) == 0) {
-			log_debug("bridge: ssh side closed");
-			rc = 1;
 			break;
 		}
 	}
