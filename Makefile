@@ -62,8 +62,7 @@ check-san:
 # Everything: the README's test command and what CI runs. Installs
 # missing Debian packages first (scripts/deps), then both builds' suites.
 test: deps
-	$(MAKE) check
-	$(MAKE) check-san
+	@rc=0; $(MAKE) check || rc=1; $(MAKE) check-san || rc=1; exit $$rc
 
 # Install the Debian packages that building and testing need.
 deps:
