@@ -27,6 +27,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,12 +159,25 @@ static uint64_t
 parse_u64(const char *s, const char *what)
 {
 	unsigned long long	 v;
-	char			*end;
+	char			*end, msg[64];
 
 	errno = 0;
 	v = strtoull(s, &end, 0);
-	if (errno != 0 || end == s || *end != '\0' || s[0] == '-')
-		usage(what, s);
+	if (errno != 0 || end == s || *end != '\0' || s[0] == '-') {
+		snprintf(msg, sizeof msg, "not a number for %s", what);
+		usage(msg, s);
+	}
+	return v;
+}
+
+/* Parse a number that must fit in max. */
+static uint64_t
+parse_max(const char *s, const char *what, uint64_t max)
+{
+	uint64_t	 v = parse_u64(s, what);
+
+	if (v > max)
+		usage("out of range", s);
 	return v;
 }
 
@@ -609,7 +623,7 @@ read_drops(const char *list, uint64_t *drops)
 	for (p = copy; (tok = strtok_r(p, ",", &save)) != NULL; p = NULL) {
 		if (n == DRV_MAX_DROPS)
 			usage("too many drops", list);
-		drops[n] = parse_u64(tok, "bad drop offset");
+		drops[n] = parse_u64(tok, "--drops");
 		if (n > 0 && drops[n] <= drops[n - 1])
 			usage("drop offsets must increase", list);
 		n++;
@@ -1149,38 +1163,45 @@ cmd_hello(const char *name, struct opts *o)
 	return r;
 }
 
+/* A message type from the command line. */
+static uint8_t
+parse_type(const char *s)
+{
+	return (uint8_t)parse_max(s, "type", UINT8_MAX);
+}
+
 /* tdrive encode: the bytes of one frame on stdout. */
 static int
 cmd_encode(int argc, char **argv, struct opts *o)
 {
 	struct buf	 b;
 	const char	*kind = argv[0];
-	int		 e = -1;
+	int		 e = 0;
 
 	buf_init(&b, PROTO_MAX_FRAME + 4);
-	if (strcmp(kind, "hello") == 0 && argc == 1) {
+	if (strcmp(kind, "hello") == 0 && argc == 1)
 		encode_hello(&b, o);
-		e = 0;
-	} else if (strcmp(kind, "input") == 0 && argc == 3)
+	else if (strcmp(kind, "input") == 0 && argc == 3)
 		e = proto_put_data(&b, MSG_INPUT, parse_u64(argv[1], "offset"),
 		    argv[2], strlen(argv[2]));
 	else if (strcmp(kind, "data") == 0 && argc == 4)
-		e = proto_put_data(&b, (uint8_t)parse_u64(argv[1], "type"),
+		e = proto_put_data(&b, parse_type(argv[1]),
 		    parse_u64(argv[2], "offset"), argv[3], strlen(argv[3]));
 	else if (strcmp(kind, "ack") == 0 && argc == 2)
 		e = proto_put_u64(&b, MSG_ACK, parse_u64(argv[1], "offset"));
 	else if (strcmp(kind, "ping") == 0 && argc == 2)
 		e = proto_put_u64(&b, MSG_PING, parse_u64(argv[1], "value"));
 	else if (strcmp(kind, "u64") == 0 && argc == 3)
-		e = proto_put_u64(&b, (uint8_t)parse_u64(argv[1], "type"),
+		e = proto_put_u64(&b, parse_type(argv[1]),
 		    parse_u64(argv[2], "value"));
 	else if (strcmp(kind, "detach") == 0 && argc == 1)
 		e = proto_put_text(&b, MSG_DETACH, DETACH_USER, "");
 	else if (strcmp(kind, "resize") == 0 && argc == 3)
-		e = proto_put_resize(&b, (uint16_t)parse_u64(argv[1], "rows"),
-		    (uint16_t)parse_u64(argv[2], "cols"));
+		e = proto_put_resize(&b,
+		    (uint16_t)parse_max(argv[1], "rows", UINT16_MAX),
+		    (uint16_t)parse_max(argv[2], "cols", UINT16_MAX));
 	else
-		usage("unknown frame to encode", kind);
+		usage("unknown frame to encode, or wrong arguments", kind);
 	if (e != 0)
 		die("cannot encode %s", kind);
 	if (write_all(STDOUT_FILENO, buf_ptr(&b), buf_len(&b)) == -1)
@@ -1280,91 +1301,96 @@ cmd_fakehost(const char *name, struct opts *o)
 
 /* ------------------------------------------------------------ main */
 
+/* The options that take a string or a number, and where each goes. */
+static const struct {
+	const char	*name;
+	size_t		 off;
+	int		 number;
+} opt_table[] = {
+	{ "--state", offsetof(struct opts, state), 0 },
+	{ "--out", offsetof(struct opts, out), 0 },
+	{ "--data", offsetof(struct opts, data), 0 },
+	{ "--send", offsetof(struct opts, send), 0 },
+	{ "--drops", offsetof(struct opts, drops), 0 },
+	{ "--magic", offsetof(struct opts, magic), 0 },
+	{ "--reply", offsetof(struct opts, reply), 0 },
+	{ "--resend", offsetof(struct opts, resend), 0 },
+	{ "--wait", offsetof(struct opts, wait), 0 },
+	{ "--ready", offsetof(struct opts, ready), 0 },
+	{ "--signal", offsetof(struct opts, signal), 0 },
+	{ "--linger", offsetof(struct opts, linger), 0 },
+	{ "--attached", offsetof(struct opts, attached), 0 },
+	{ "--max", offsetof(struct opts, max), 1 },
+	{ "--hold", offsetof(struct opts, hold), 1 },
+	{ "--chunk", offsetof(struct opts, chunk), 1 },
+	{ "--cut", offsetof(struct opts, cut), 1 },
+	{ "--split", offsetof(struct opts, split), 1 },
+	{ "--pause", offsetof(struct opts, pause), 1 },
+	{ "--instance", offsetof(struct opts, instance), 1 },
+	{ "--shown", offsetof(struct opts, shown), 1 },
+	{ "--major", offsetof(struct opts, major), 1 },
+	{ "--minor", offsetof(struct opts, minor), 1 },
+	{ "--rows", offsetof(struct opts, rows), 1 },
+	{ "--cols", offsetof(struct opts, cols), 1 },
+	{ "--freeze", offsetof(struct opts, freeze), 1 },
+	{ "--thaw", offsetof(struct opts, thaw), 1 },
+};
+
+/* Parse --mode: a name or a number. */
+static uint8_t
+parse_mode(const char *arg)
+{
+	uint64_t	 v;
+
+	if (strcmp(arg, "attach") == 0)
+		return HELLO_ATTACH;
+	if (strcmp(arg, "info") == 0)
+		return HELLO_INFO;
+	if (strcmp(arg, "kill") == 0)
+		return HELLO_KILL;
+	v = parse_max(arg, "--mode", UINT8_MAX);
+	return (uint8_t)v;
+}
+
+/* Set the option called name from its argument, by the table. */
+static void
+opt_set(struct opts *o, const char *name, const char *arg)
+{
+	char	*base = (char *)o;
+	size_t	 j;
+
+	for (j = 0; j < sizeof opt_table / sizeof opt_table[0]; j++) {
+		if (strcmp(name, opt_table[j].name) != 0)
+			continue;
+		if (opt_table[j].number)
+			*(uint64_t *)(base + opt_table[j].off) =
+			    parse_u64(arg, name);
+		else
+			*(const char **)(base + opt_table[j].off) = arg;
+		return;
+	}
+	usage("unknown option", name);
+}
+
 /* Parse the options after the command's positional arguments. */
 static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
-	const char	*opt, *arg;
-	int		 i;
+	int	 i;
 
 	for (i = 0; i < argc; i++) {
-		opt = argv[i];
-		if (strcmp(opt, "--takeover") == 0) {
+		if (strcmp(argv[i], "--takeover") == 0)
 			o->takeover = 1;
-			continue;
-		}
-		if (strcmp(opt, "--keep") == 0) {
+		else if (strcmp(argv[i], "--keep") == 0)
 			o->keep = 1;
-			continue;
-		}
-		if (i + 1 == argc)
-			usage("unknown option or missing argument", opt);
-		arg = argv[++i];
-		if (strcmp(opt, "--state") == 0)
-			o->state = arg;
-		else if (strcmp(opt, "--out") == 0)
-			o->out = arg;
-		else if (strcmp(opt, "--data") == 0)
-			o->data = arg;
-		else if (strcmp(opt, "--send") == 0)
-			o->send = arg;
-		else if (strcmp(opt, "--drops") == 0)
-			o->drops = arg;
-		else if (strcmp(opt, "--magic") == 0)
-			o->magic = arg;
-		else if (strcmp(opt, "--reply") == 0)
-			o->reply = arg;
-		else if (strcmp(opt, "--resend") == 0)
-			o->resend = arg;
-		else if (strcmp(opt, "--wait") == 0)
-			o->wait = arg;
-		else if (strcmp(opt, "--signal") == 0)
-			o->signal = arg;
-		else if (strcmp(opt, "--ready") == 0)
-			o->ready = arg;
-		else if (strcmp(opt, "--linger") == 0)
-			o->linger = arg;
-		else if (strcmp(opt, "--attached") == 0)
-			o->attached = arg;
-		else if (strcmp(opt, "--mode") == 0)
-			o->mode = strcmp(arg, "attach") == 0 ? HELLO_ATTACH :
-			    strcmp(arg, "info") == 0 ? HELLO_INFO :
-			    strcmp(arg, "kill") == 0 ? HELLO_KILL :
-			    (uint8_t)parse_u64(arg, "bad mode");
-		else {
-			uint64_t	*v;
-
-			if (strcmp(opt, "--max") == 0)
-				v = &o->max;
-			else if (strcmp(opt, "--hold") == 0)
-				v = &o->hold;
-			else if (strcmp(opt, "--chunk") == 0)
-				v = &o->chunk;
-			else if (strcmp(opt, "--cut") == 0)
-				v = &o->cut;
-			else if (strcmp(opt, "--split") == 0)
-				v = &o->split;
-			else if (strcmp(opt, "--pause") == 0)
-				v = &o->pause;
-			else if (strcmp(opt, "--instance") == 0)
-				v = &o->instance;
-			else if (strcmp(opt, "--shown") == 0)
-				v = &o->shown;
-			else if (strcmp(opt, "--major") == 0)
-				v = &o->major;
-			else if (strcmp(opt, "--minor") == 0)
-				v = &o->minor;
-			else if (strcmp(opt, "--rows") == 0)
-				v = &o->rows;
-			else if (strcmp(opt, "--cols") == 0)
-				v = &o->cols;
-			else if (strcmp(opt, "--freeze") == 0)
-				v = &o->freeze;
-			else if (strcmp(opt, "--thaw") == 0)
-				v = &o->thaw;
-			else
-				usage("unknown option", opt);
-			*v = parse_u64(arg, opt);
+		else if (i + 1 == argc)
+			usage("unknown option or missing argument", argv[i]);
+		else if (strcmp(argv[i], "--mode") == 0) {
+			o->mode = parse_mode(argv[i + 1]);
+			i++;
+		} else {
+			opt_set(o, argv[i], argv[i + 1]);
+			i++;
 		}
 	}
 	if (o->chunk > PROTO_CHUNK)
