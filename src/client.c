@@ -48,6 +48,7 @@ enum notice_kind {
 	NOTICE_EARLIER,		/* fresh attach: output before the tail */
 	NOTICE_AWAY,		/* resume too late: output left the ring */
 	NOTICE_LOST,		/* this client did not keep up */
+	NOTICE_REPAINT,		/* the host's repaint stands for the bytes */
 };
 
 struct skip {
@@ -63,6 +64,9 @@ struct client {
 	struct buf	 out;
 	struct buf	 term;		/* session output for the terminal */
 	struct buf	 notice;	/* local text, written before more */
+	struct buf	 repaint;	/* SCREEN bytes, written once whole */
+	int		 repainting;	/* SCREEN frames still to come */
+	int		 repaint_fresh;	/* ... for a fresh attach */
 	struct skip	 skips[MAX_SKIPS];
 	int		 nskips;
 	uint64_t	 instance;
@@ -76,6 +80,7 @@ struct client {
 	int		 stdin_eof;
 	int		 finishing;	/* write what is left, then exit */
 	int		 done;
+	int		 exited;	/* the program exited: EXIT came */
 	int		 status;
 	char		 message[PROTO_TEXT_MAX + 128];
 	enum link_state	 link;
@@ -226,6 +231,10 @@ client_notice(struct client *c, const struct skip *s)
 	unsigned long long	 n = (unsigned long long)(s->to - s->from);
 
 	switch (s->kind) {
+	case NOTICE_REPAINT:
+		buf_put(&c->notice, buf_ptr(&c->repaint), buf_len(&c->repaint));
+		buf_reset(&c->repaint);
+		return;
 	case NOTICE_EARLIER:
 		snprintf(line, sizeof line, "[tether: %llu bytes of earlier "
 		    "output not shown]\r\n", n);
@@ -276,6 +285,9 @@ client_flush_term(struct client *c)
 			continue;
 		}
 		if (c->nskips > 0 && c->shown == c->skips[0].from) {
+			/* A repaint is written whole or not at all. */
+			if (c->skips[0].kind == NOTICE_REPAINT && c->repainting)
+				return 0;
 			client_notice(c, &c->skips[0]);
 			c->shown = c->skips[0].to;
 			memmove(c->skips, c->skips + 1,
@@ -431,6 +443,12 @@ client_frame(struct client *c, uint8_t type, struct reader *r)
 			return -1;
 		c->recv += len;
 		return 0;
+	case MSG_SCREEN:
+		if (!c->repainting || proto_get_data(r, &off, &data, &len) != 0 ||
+		    buf_put(&c->repaint, data, len) != 0)
+			return -1;
+		c->repainting = off > 0;
+		return 0;
 	case MSG_SKIP:
 		if (proto_get_skip(r, &from, &to) != 0 || from != c->recv ||
 		    client_skip(c, from, to, NOTICE_LOST) != 0)
@@ -446,6 +464,7 @@ client_frame(struct client *c, uint8_t type, struct reader *r)
 			return -1;
 		client_finish(c, how == EXIT_SIGNAL ? 128 + (int)value :
 		    (int)value, NULL, NULL);
+		c->exited = 1;
 		return 0;
 	case MSG_DETACH:
 		if (proto_get_text(r, &code, text, sizeof text) != 0)
@@ -533,8 +552,10 @@ client_hello(struct client *c)
 	h.major = PROTO_MAJOR;
 	h.minor = PROTO_MINOR;
 	h.mode = HELLO_ATTACH;
+	h.flags = HELLO_SCREEN;
 	h.instance = c->instance;
-	h.shown = c->shown;
+	/* What the terminal has not shown yet is kept here: ask after it. */
+	h.shown = c->recv;
 	tty_size(isatty(STDIN_FILENO) ? STDIN_FILENO : STDOUT_FILENO, &h.rows,
 	    &h.cols);
 	return proto_put_hello(&c->out, &h);
@@ -571,19 +592,29 @@ client_welcome(struct client *c, uint8_t type, struct reader *r)
 		    "with something tether does not understand", c->o->name);
 		return -1;
 	}
-	if (c->instance != 0 && c->instance != w.instance) {
+	if ((c->instance != 0 && c->instance != w.instance) ||
+	    (c->instance == w.instance && w.out_start - w.skipped != c->recv)) {
 		/* Not the session we had: start over from its tail. */
 		c->nskips = 0;
 		buf_reset(&c->term);
 		buf_reset(&c->input);
 		c->in_base = w.in_next;
+		c->instance = 0;
 	}
+	if (c->instance == 0)
+		c->shown = w.out_start - w.skipped;
 	c->instance = w.instance;
 	c->recv = c->acked = w.out_start;
-	c->shown = w.out_start - w.skipped;
-	if (w.skipped > 0)
-		client_skip(c, c->shown, w.out_start, w.resume ==
-		    RESUME_FRESH ? NOTICE_EARLIER : NOTICE_AWAY);
+	/* A host that repaints says so with a minor version of 1 or more. */
+	c->repainting = w.resume != RESUME_EXACT && w.minor >= 1;
+	c->repaint_fresh = w.resume == RESUME_FRESH;
+	buf_reset(&c->repaint);
+	if (c->repainting)
+		client_skip(c, w.out_start - w.skipped, w.out_start,
+		    NOTICE_REPAINT);
+	else if (w.skipped > 0)
+		client_skip(c, w.out_start - w.skipped, w.out_start,
+		    w.resume == RESUME_FRESH ? NOTICE_EARLIER : NOTICE_AWAY);
 	if (w.resume == RESUME_FRESH || w.in_next > c->in_base +
 	    buf_len(&c->input) || w.in_next < c->in_base) {
 		c->in_base = w.in_next;
@@ -694,6 +725,14 @@ client_lost(struct client *c, const char *why)
 	}
 	buf_reset(&c->in);
 	buf_reset(&c->out);
+	if (c->repainting) {
+		/* Half a repaint is worth nothing: ask again. */
+		c->repainting = 0;
+		buf_reset(&c->repaint);
+		c->recv = c->skips[--c->nskips].from;
+		if (c->repaint_fresh)
+			c->instance = 0;
+	}
 	msg[0] = '\0';
 	status = client_remote(c) ? c->o->lost(c->o->arg, final, msg,
 	    sizeof msg) : 0;
@@ -982,6 +1021,23 @@ client_loop(struct client *c)
 	client_flush_term(c);
 }
 
+/*
+ * Leaving a session that still runs, give the terminal back without the
+ * modes its program set: mouse and focus reports, bracketed paste, cursor
+ * and keypad application modes, a hidden cursor, the pen. The alternate
+ * screen and the margins are left alone: leaving them would move the
+ * cursor to wherever the terminal last saved it.
+ */
+static void
+client_reset_modes(void)
+{
+	static const char reset[] = "\033[?1000l\033[?1002l\033[?1003l"
+	    "\033[?1004l\033[?1005l\033[?1006l\033[?1015l\033[?2004l"
+	    "\033[?1l\033>\033[4l\033[?25h\033[0m";
+
+	(void)write(STDOUT_FILENO, reset, sizeof reset - 1);
+}
+
 /* Free the client's buffers. */
 static void
 client_free(struct client *c)
@@ -990,6 +1046,7 @@ client_free(struct client *c)
 	buf_free(&c->out);
 	buf_free(&c->term);
 	buf_free(&c->notice);
+	buf_free(&c->repaint);
 	buf_free(&c->input);
 }
 
@@ -1011,7 +1068,8 @@ client_run(const struct client_opts *o)
 	buf_init(&c.in, PROTO_MAX_FRAME + 4 + 64 * 1024);
 	buf_init(&c.out, 8 * 1024 * 1024);
 	buf_init(&c.term, TERM_HIGH + PROTO_MAX_FRAME + 4);
-	buf_init(&c.notice, 64 * 1024);
+	buf_init(&c.notice, 64 * 1024 * 1024);
+	buf_init(&c.repaint, 64 * 1024 * 1024);
 	buf_init(&c.input, INPUT_MAX + 64 * 1024);
 	escape_init(&c.esc, o->escape);
 	if (client_remote(&c))
@@ -1053,6 +1111,8 @@ client_run(const struct client_opts *o)
 	client_loop(&c);
 	if (c.title_pushed)
 		(void)write(STDOUT_FILENO, "\033[23;0t", 7);
+	if (!c.exited && isatty(STDOUT_FILENO))
+		client_reset_modes();
 	if (c.fd != -1) {
 		client_send_all(c.fd, &c.out, 100);
 		close(c.fd);

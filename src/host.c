@@ -25,6 +25,7 @@
 #include "proto.h"
 #include "pty.h"
 #include "ring.h"
+#include "screen.h"
 #include "sock.h"
 #include "xmalloc.h"
 
@@ -63,6 +64,8 @@ struct host {
 	int		 master;	/* pty master, -1 once closed */
 	pid_t		 pid;
 	struct ring	 ring;
+	struct screen	*screen;	/* the terminal model */
+	uint64_t	 fed;		/* output the model has seen */
 	uint64_t	 instance;
 	uint64_t	 in_next;	/* input offset expected next */
 	struct buf	 input;		/* accepted input not yet in the pty */
@@ -218,6 +221,34 @@ host_accept(struct host *h)
 	return 0;
 }
 
+/*
+ * Feed the terminal model the output up to offset upto. It runs after the
+ * attached client's output is queued, not before, so that forwarding never
+ * waits for it; it must catch up before the ring overwrites what it has not
+ * seen, before a resize and before a repaint.
+ */
+static void
+host_model(struct host *h, uint64_t upto)
+{
+	const uint8_t	*p;
+	uint64_t	 tail = ring_tail(&h->ring);
+	size_t		 n;
+
+	if (h->fed < tail) {
+		/* Cannot happen: host_pty_read feeds first. Say so if it does. */
+		log_debug("model missed %llu bytes",
+		    (unsigned long long)(tail - h->fed));
+		h->fed = tail;
+	}
+	while (h->fed < upto) {
+		n = ring_peek(&h->ring, h->fed, &p);
+		if (n > upto - h->fed)
+			n = (size_t)(upto - h->fed);
+		screen_feed(h->screen, p, n);
+		h->fed += n;
+	}
+}
+
 /* Fill in INFO for `tether ls`. */
 static void
 host_info(struct host *h, struct msg_info *m)
@@ -232,6 +263,8 @@ host_info(struct host *h, struct msg_info *m)
 	m->rows = h->rows;
 	m->cols = h->cols;
 	snprintf(m->command, sizeof m->command, "%s", h->command);
+	host_model(h, ring_head(&h->ring));
+	snprintf(m->title, sizeof m->title, "%s", screen_title(h->screen));
 }
 
 /* Resize the pty, clamping to what a terminal can be. */
@@ -246,6 +279,9 @@ host_resize(struct host *h, uint16_t rows, uint16_t cols)
 		return;
 	h->rows = rows;
 	h->cols = cols;
+	/* What came before was written for the old size. */
+	host_model(h, ring_head(&h->ring));
+	screen_resize(h->screen, rows, cols);
 	if (h->master != -1)
 		pty_resize(h->master, rows, cols);
 	log_debug("resized to %ux%u", cols, rows);
@@ -271,7 +307,10 @@ static int
 host_attach(struct host *h, struct conn *c, const struct msg_hello *m)
 {
 	struct msg_welcome	 w;
-	uint64_t		 head = ring_head(&h->ring);
+	struct buf		 rb;
+	uint64_t		 head = ring_head(&h->ring), left;
+	int			 repaint, e;
+	size_t			 n;
 
 	memset(&w, 0, sizeof w);
 	if (m->instance == h->instance) {
@@ -289,6 +328,16 @@ host_attach(struct host *h, struct conn *c, const struct msg_hello *m)
 		w.resume = RESUME_FRESH;
 		w.out_start = host_tail_start(h);
 		w.skipped = w.out_start;
+	}
+	/*
+	 * Without an exact offset, a client that knows SCREEN gets the model
+	 * repainted instead of a tail of raw output: what follows starts at
+	 * the head, which the model has seen.
+	 */
+	repaint = w.resume != RESUME_EXACT && (m->flags & HELLO_SCREEN);
+	if (repaint) {
+		w.skipped += head - w.out_start;
+		w.out_start = head;
 	}
 	if (h->attached != NULL && h->attached != c) {
 		proto_put_text(&h->attached->out, MSG_DETACH, DETACH_OTHER,
@@ -309,9 +358,23 @@ host_attach(struct host *h, struct conn *c, const struct msg_hello *m)
 	w.rows = h->rows;
 	w.cols = h->cols;
 	snprintf(w.name, sizeof w.name, "%s", h->name);
-	log_debug("attached: resume %u from %llu, skipped %llu", w.resume,
-	    (unsigned long long)w.out_start, (unsigned long long)w.skipped);
-	return proto_put_welcome(&c->out, &w);
+	log_debug("attached: resume %u from %llu, skipped %llu%s", w.resume,
+	    (unsigned long long)w.out_start, (unsigned long long)w.skipped,
+	    repaint ? ", repainted" : "");
+	if ((e = proto_put_welcome(&c->out, &w)) != 0 || !repaint)
+		return e;
+	buf_init(&rb, SCREEN_REPAINT_MAX + 16 * 1024 * 1024);
+	host_model(h, head);
+	screen_repaint(h->screen, &rb, SCREEN_REPAINT_MAX);
+	left = buf_len(&rb);
+	do {
+		n = left < PROTO_CHUNK ? (size_t)left : PROTO_CHUNK;
+		left -= n;
+		e = proto_put_data(&c->out, MSG_SCREEN, left, buf_ptr(&rb), n);
+		buf_consume(&rb, n);
+	} while (e == 0 && left > 0);
+	buf_free(&rb);
+	return e;
 }
 
 /* Begin ending the session: SIGHUP now, SIGKILL after the grace period. */
@@ -540,6 +603,8 @@ host_pty_read(struct host *h, size_t room)
 	n = ring_space(&h->ring, &p);
 	if (n > room)
 		n = room;
+	if (ring_head(&h->ring) + n - h->fed > h->ring.cap)
+		host_model(h, ring_head(&h->ring) + n - h->ring.cap);
 	got = read(h->master, p, n);
 	if (got > 0) {
 		ring_commit(&h->ring, (size_t)got);
@@ -823,6 +888,7 @@ host_loop(struct host *h)
 		host_drain(h, now);
 		host_timers(h, now);
 		host_flush_all(h);
+		host_model(h, ring_head(&h->ring));
 		if (host_done(h, now))
 			break;
 		room = h->master == -1 ? 0 : host_read_room(h, now);
@@ -920,6 +986,7 @@ host_main(const struct host_opts *o, int lfd, int ready)
 	h.command = pty_command_line(o->argv);
 	buf_init(&h.input, INPUT_MAX);
 	ring_init(&h.ring, o->ring_size);
+	h.screen = screen_new(o->rows, o->cols, o->history);
 	host_signals_init();
 	spec.argv = o->argv;
 	spec.session = o->name;
@@ -941,6 +1008,7 @@ host_main(const struct host_opts *o, int lfd, int ready)
 	log_debug("session %s ends", h.name);
 	host_unlisten(&h);
 	ring_free(&h.ring);
+	screen_free(h.screen);
 	buf_free(&h.input);
 	free(h.command);
 	_exit(0);

@@ -358,7 +358,7 @@ proto_type_name(uint8_t type)
 	static const char *names[] = {
 		"?", "HELLO", "WELCOME", "ERROR", "OUTPUT", "ACK", "INPUT",
 		"INPUT_ACK", "RESIZE", "DETACH", "EXIT", "PING", "PONG",
-		"INFO", "SKIP",
+		"INFO", "SKIP", "SCREEN",
 	};
 
 	if (type < sizeof names / sizeof names[0])

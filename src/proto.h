@@ -15,7 +15,7 @@
 
 #define PROTO_MAGIC		"TTHR"
 #define PROTO_MAJOR		1	/* bump on any incompatible change */
-#define PROTO_MINOR		0	/* bump on compatible additions */
+#define PROTO_MINOR		1	/* bump on compatible additions */
 #define PROTO_MAX_FRAME		(1024 * 1024)
 #define PROTO_CHUNK		(64 * 1024)	/* largest data we send at once */
 #define PROTO_NAME_MAX		64
@@ -42,6 +42,7 @@ enum msg_type {
 	MSG_PONG = 12,		/* either: heartbeat answer */
 	MSG_INFO = 13,		/* host: session description */
 	MSG_SKIP = 14,		/* host: output lost before it reached you */
+	MSG_SCREEN = 15,	/* host: repaint bytes, then what is left */
 };
 
 /* First frame types at or above this are optional and may be ignored. */
@@ -52,6 +53,9 @@ enum hello_mode {
 	HELLO_INFO = 2,
 	HELLO_KILL = 3,
 };
+
+/* HELLO flags. */
+#define HELLO_SCREEN		0x1	/* repaint (SCREEN) for a missing offset */
 
 enum resume_kind {
 	RESUME_EXACT = 0,	/* bytes follow right after what you showed */

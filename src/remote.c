@@ -31,6 +31,7 @@ struct remote {
 	int		 escape;
 	int		 timeout_ms;
 	const char	*ring;		/* --ring, passed on */
+	const char	*history;	/* --history, passed on */
 	char *const	*argv;		/* the command after --, or NULL */
 	char		*program;	/* --ssh's first word, ours to free */
 	char		*first;		/* remote command: attach or create */
@@ -90,7 +91,8 @@ remote_option(struct remote *r, int argc, char **argv, int *i)
 	long		 n;
 
 	if (strcmp(a, "--ssh") == 0 || strcmp(a, "--remote-tether") == 0 ||
-	    strcmp(a, "--timeout") == 0 || strcmp(a, "--ring") == 0) {
+	    strcmp(a, "--timeout") == 0 || strcmp(a, "--ring") == 0 ||
+	    strcmp(a, "--history") == 0) {
 		if (*i + 1 >= argc)
 			remote_usage("%s needs a value", a);
 		v = argv[++*i];
@@ -100,6 +102,13 @@ remote_option(struct remote *r, int argc, char **argv, int *i)
 			r->ssh.remote_tether = v;
 		else if (strcmp(a, "--ring") == 0)
 			r->ring = v;
+		else if (strcmp(a, "--history") == 0) {
+			n = strtol(v, &end, 10);
+			if (*end != '\0' || end == v || n < 0 || n > 100000)
+				remote_usage("invalid --history '%s' (0 to "
+				    "100000 lines)", v);
+			r->history = v;
+		}
 		else {
 			n = strtol(v, &end, 10);
 			if (*end != '\0' || n < 1 || n > 3600)
@@ -259,6 +268,10 @@ remote_command(struct remote *r, int resume)
 	if (r->ring != NULL) {
 		remote_word(v, &n, 128, "--ring");
 		remote_word(v, &n, 128, r->ring);
+	}
+	if (r->history != NULL) {
+		remote_word(v, &n, 128, "--history");
+		remote_word(v, &n, 128, r->history);
 	}
 	for (i = 0; i < sizeof env / sizeof env[0]; i++) {
 		if ((val = getenv(env[i])) == NULL || strlen(val) > 200)

@@ -21,6 +21,7 @@
 #include "log.h"
 #include "proto.h"
 #include "ring.h"
+#include "screen.h"
 #include "sock.h"
 #include "tether.h"
 #include "tty.h"
@@ -32,6 +33,7 @@
 struct opts {
 	int		 escape;
 	size_t		 ring_size;
+	size_t		 history;	/* lines of history the model keeps */
 	char *const	*argv;		/* the command after --, or NULL */
 };
 
@@ -46,8 +48,9 @@ static const char usage_text[] =
 "usage: tether [options] [user@]host [-- command [args...]]\n"
 "       tether ls [options] host\n"
 "       tether kill [options] host NAME...\n"
-"       tether new [--ring SIZE] NAME [-- command [args...]]\n"
-"       tether attach [-e CHAR] [--ring SIZE] NAME [-- command [args...]]\n"
+"       tether new [--ring SIZE] [--history LINES] NAME [-- command...]\n"
+"       tether attach [-e CHAR] [--ring SIZE] [--history LINES] NAME\n"
+"                     [-- command [args...]]\n"
 "       tether ls\n"
 "       tether kill NAME...\n"
 "       tether --help | --version\n"
@@ -63,6 +66,8 @@ static const char usage_text[] =
 "  -s NAME      session name on host (default: this terminal window's)\n"
 "  -e CHAR      escape character: a character, ^X, or none (default ~)\n"
 "  --ring SIZE  output kept for reattaching, e.g. 8M (default), 64K..1G\n"
+"  --history LINES  lines a fresh client gets in its scrollback\n"
+"               (default 2000, 0..100000)\n"
 "  --timeout S  declare the link dead after S silent seconds (default 3)\n"
 "  --remote-tether PATH   tether on host (default: tether on its PATH)\n"
 "  --ssh COMMAND          ssh program and options to use (default ssh)\n"
@@ -120,6 +125,22 @@ parse_size(const char *s)
 	return (size_t)v;
 }
 
+/* Parse --history: a number of lines. */
+static size_t
+parse_history(const char *s)
+{
+	char			*end;
+	unsigned long long	 v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || s[0] == '-' ||
+	    v > SCREEN_HISTORY_MAX)
+		usage_error("history '%s' must be a number of lines from 0 "
+		    "to 100000", s);
+	return (size_t)v;
+}
+
 /*
  * Parse the options of new and attach and the session name; the command,
  * if any, follows "--". Returns the name.
@@ -144,6 +165,8 @@ parse_session_args(int argc, char **argv, struct opts *o, int allow_escape)
 				    argv[i]);
 		} else if (strcmp(argv[i], "--ring") == 0 && i + 1 < argc)
 			o->ring_size = parse_size(argv[++i]);
+		else if (strcmp(argv[i], "--history") == 0 && i + 1 < argc)
+			o->history = parse_history(argv[++i]);
 		else if (argv[i][0] == '-' && argv[i][1] != '\0' && name == NULL)
 			usage_error("unknown option '%s'", argv[i]);
 		else if (name == NULL)
@@ -209,6 +232,7 @@ open_session(struct local *l, int create, int *created, char *why,
 		ho.name = l->name;
 		ho.argv = l->opts->argv;
 		ho.ring_size = l->opts->ring_size;
+		ho.history = l->opts->history;
 		ho.rows = rows;
 		ho.cols = cols;
 		if ((fd = host_create(&ho, lock, why, size)) != -1)
@@ -351,6 +375,8 @@ cmd_bridge(int argc, char **argv, struct opts *o)
 			bridge_env(argv[++i]);
 		else if (strcmp(argv[i], "--ring") == 0 && i + 1 < argc)
 			o->ring_size = parse_size(argv[++i]);
+		else if (strcmp(argv[i], "--history") == 0 && i + 1 < argc)
+			o->history = parse_history(argv[++i]);
 		else
 			usage_error("unknown bridge option '%s'", argv[i]);
 	}
@@ -520,7 +546,7 @@ cmd_ls(int argc, char **argv)
 	else
 		printf("%-*s  %-8s  %7s  %-9s  %-19s  %-19s  %s\n", (int)w,
 		    "NAME", "STATE", "PID", "SIZE", "CREATED", "ATTACHED",
-		    "COMMAND");
+		    "TITLE");
 	for (i = 0; i < n; i++) {
 		if (info[i].name[0] != '\0' && shown > 0) {
 			format_time(info[i].created, created, sizeof created);
@@ -532,7 +558,8 @@ cmd_ls(int argc, char **argv)
 			    (int)w, info[i].name, info[i].attached ?
 			    "attached" : "detached",
 			    (unsigned long)info[i].host_pid, size, created,
-			    attached, info[i].command[0] != '\0' ?
+			    attached, info[i].title[0] != '\0' ?
+			    info[i].title : info[i].command[0] != '\0' ?
 			    info[i].command : "-");
 		}
 		free(names[i]);
@@ -629,6 +656,7 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof o);
 	o.escape = ESCAPE_DEFAULT;
 	o.ring_size = RING_DEFAULT;
+	o.history = SCREEN_HISTORY_DEFAULT;
 	if (argc < 2)
 		usage_error("%s", "missing command");
 	cmd = argv[1];

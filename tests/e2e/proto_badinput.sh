@@ -204,6 +204,17 @@ after_hello() {
 	    "$desc: then $(head -n 1 <<<"$want")"
 	ok "$desc: session bad2 still exists" session_exists bad2
 }
+# A fresh attach with HELLO_SCREEN: the repaint follows the WELCOME,
+# before any output, in SCREEN frames whose last has nothing left.
+enc pingonly ping 1
+enc screen2 hello --mode attach --flags 1
+cat "$W/screen2.bin" "$W/pingonly.bin" >"$W/fresh.bin"
+drive "$W/fresh.bin" raw bad2
+like "$(sed -n 2p <<<"$OUT")" '^SCREEN len=[1-9][0-9]* left=' \
+    "fresh attach: a SCREEN frame follows the WELCOME"
+like "$(grep -v '^OUTPUT ' <<<"$OUT" | grep -v '^SCREEN .* left=[1-9]' |
+    sed -n 2,3p | tr '\n' '|')" '^SCREEN len=[0-9]+ left=0\|PONG 1\|$' \
+    "fresh attach: the repaint ends with left=0, before anything else"
 enc t42 u64 0x42 0
 after_hello "unknown type 0x42" $'ERROR code=3 unexpected message\nEOF' \
     "$W/t42.bin"
@@ -261,7 +272,7 @@ for reply in welcome error; do
 	    "attach to a version 2 host ($reply): the message names both"
 	wait "$fake"
 	is "$?" 0 "the version 2 host ($reply) saw the client through"
-	is "$(cat "$W/fake.out")" $'HELLO major=1 minor=0 mode=1\nEOF' \
+	is "$(cat "$W/fake.out")" $'HELLO major=1 minor=1 mode=1 flags=1\nEOF' \
 	    "the client said HELLO as version 1 ($reply), then hung up"
 done
 

@@ -94,6 +94,7 @@ struct opts {
 	uint64_t	 shown;
 	uint64_t	 major;
 	uint64_t	 minor;
+	uint64_t	 flags;
 	uint64_t	 rows;
 	uint64_t	 cols;
 	uint64_t	 freeze;	/* read: a pid to stop at the drop */
@@ -117,7 +118,7 @@ static const char usage_text[] =
 "       tdrive raw NAME [--split BYTES] [--pause MS] [--keep]\n"
 "       tdrive hello NAME [HELLO-OPTIONS] [--split BYTES] [--pause MS]\n"
 "       tdrive fakehost NAME [--major N] [--reply welcome|error]\n"
-"HELLO-OPTIONS: --mode attach|info|kill|N --major N --minor N\n"
+"HELLO-OPTIONS: --mode attach|info|kill|N --major N --minor N --flags N\n"
 "           --magic XXXX --instance N --shown N --rows N --cols N\n";
 
 /* Fail with one line on stderr. */
@@ -400,6 +401,10 @@ drv_hello(struct drv *d, struct msg_welcome *w)
 
 	memset(&h, 0, sizeof h);
 	h.major = PROTO_MAJOR;
+	/*
+	 * Without HELLO_SCREEN, a fresh attach gets the raw tail of the
+	 * output, not a repaint, so that what the drivers record is bytes.
+	 */
 	h.minor = PROTO_MINOR;
 	h.mode = HELLO_ATTACH;
 	h.instance = d->instance;
@@ -971,6 +976,7 @@ encode_hello(struct buf *b, struct opts *o)
 
 	memset(&h, 0, sizeof h);
 	h.mode = o->mode;
+	h.flags = (uint32_t)o->flags;
 	h.instance = o->instance;
 	h.shown = o->shown;
 	h.rows = (uint16_t)o->rows;
@@ -1044,6 +1050,11 @@ print_frame(uint8_t type, struct reader *r)
 		if ((e = proto_get_skip(r, &a, &b)) == 0)
 			printf("SKIP %llu %llu\n", (unsigned long long)a,
 			    (unsigned long long)b);
+		break;
+	case MSG_SCREEN:
+		if ((e = proto_get_data(r, &a, &data, &len)) == 0)
+			printf("SCREEN len=%zu left=%llu\n", len,
+			    (unsigned long long)a);
 		break;
 	default:
 		printf("FRAME type=%u len=%zu\n", type, r->left);
@@ -1282,8 +1293,8 @@ cmd_fakehost(const char *name, struct opts *o)
 	if (drv_next(&d, &type, &r, &size) == -1 || type != MSG_HELLO)
 		die("the client did not send HELLO");
 	e = proto_get_hello(&r, &h);
-	printf("HELLO major=%u minor=%u mode=%u%s\n", h.major, h.minor, h.mode,
-	    e == 0 ? "" : " (malformed)");
+	printf("HELLO major=%u minor=%u mode=%u flags=%u%s\n", h.major,
+	    h.minor, h.mode, h.flags, e == 0 ? "" : " (malformed)");
 	buf_consume(&d.in, size);
 	fakehost_reply(&d.out, o, name);
 	if (drv_flush(&d) == -1)
@@ -1330,6 +1341,7 @@ static const struct {
 	{ "--shown", offsetof(struct opts, shown), 1 },
 	{ "--major", offsetof(struct opts, major), 1 },
 	{ "--minor", offsetof(struct opts, minor), 1 },
+	{ "--flags", offsetof(struct opts, flags), 1 },
 	{ "--rows", offsetof(struct opts, rows), 1 },
 	{ "--cols", offsetof(struct opts, cols), 1 },
 	{ "--freeze", offsetof(struct opts, freeze), 1 },

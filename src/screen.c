@@ -1,0 +1,1377 @@
+/*
+ * The terminal model of a session (see screen.h).
+ *
+ * libvterm's state layer does the parsing and the terminal semantics and
+ * tells us, by callbacks, what to draw where; the grid is ours, because
+ * libvterm's own screen layer copies the whole screen on every scroll. The
+ * modes that the state layer keeps private (cursor keys, keypad, mouse
+ * encodings, bracketed paste, focus events, autowrap, origin, insert,
+ * margins, charsets) are followed by a small scanner of the same bytes:
+ * it recognises only the few sequences that set them.
+ *
+ * libvterm 0.1.4 is fed defensively: only valid UTF-8 (anything else
+ * becomes U+FFFD, and a sequence cut by a read is held until it is whole),
+ * at most 64 KiB per call, and never a size below 2x2.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <vterm.h>
+
+#include "log.h"
+#include "screen.h"
+#include "xmalloc.h"
+
+#define FEED_CHUNK	(16 * 1024)	/* input per call; output <= 3x */
+#define CELL_CHARS	4		/* a base character and 3 combining */
+#define CELL_CONT	0xffffffffu	/* right half of a wide character */
+#define SCAN_PARAMS	16
+
+enum {
+	PEN_BOLD = 1,
+	PEN_ITALIC = 2,
+	PEN_BLINK = 4,
+	PEN_REVERSE = 8,
+	PEN_STRIKE = 16,
+};
+
+struct pen {
+	uint8_t		 attrs;
+	uint8_t		 underline;	/* 0, 1 single, 2 double, 3 curly */
+	uint8_t		 font;
+	uint8_t		 pad;		/* zero: pens compare as bytes */
+	VTermColor	 fg;
+	VTermColor	 bg;
+};
+
+struct cell {
+	uint32_t	 ch[CELL_CHARS];	/* ch[0] == 0: blank */
+	struct pen	 pen;
+	uint8_t		 acs;	/* drawn in DEC line drawing: ch[0] is ASCII */
+};
+
+/*
+ * The cells are one block; rows are reached through pointers into it, so
+ * that scrolling moves pointers, not cells.
+ */
+struct grid {
+	struct cell	*cells;
+	struct cell	**row;
+	int		*used;		/* per row: cells from here on are blank */
+	int		 rows;
+	int		 cols;
+};
+
+struct line {
+	char		*text;		/* rendered: SGR and UTF-8 */
+	size_t		 len;
+};
+
+/* What the scanner follows: the modes libvterm does not report. */
+struct modes {
+	uint8_t		 cursor_keys;	/* DECCKM */
+	uint8_t		 keypad;	/* DECKPAM */
+	uint8_t		 origin;	/* DECOM */
+	uint8_t		 autowrap;	/* DECAWM */
+	uint8_t		 insert;	/* IRM */
+	uint8_t		 newline;	/* LNM */
+	uint8_t		 mouse[3];	/* 1000, 1002, 1003 */
+	uint8_t		 focus;		/* 1004 */
+	uint8_t		 mouse_enc[3];	/* 1005, 1006, 1015 */
+	uint8_t		 paste;		/* 2004 */
+	int		 top;		/* DECSTBM, 1-based; 0: none */
+	int		 bottom;
+	char		 g[2];		/* G0 and G1 designations */
+	int		 cursor_style;	/* DECSCUSR's; -1: never set */
+	int		 cursor_blink;	/* ?12; -1: never set */
+	uint8_t		 gl;		/* 0: G0 (SI), 1: G1 (SO) */
+};
+
+enum scan_state {
+	SC_GROUND,
+	SC_ESC,
+	SC_ESC_INTER,
+	SC_CSI,
+	SC_STR,
+	SC_STR_ESC,
+};
+
+struct scanner {
+	enum scan_state	 state;
+	char		 inter;		/* ESC's first intermediate byte */
+	char		 priv;		/* CSI private marker, or 0 */
+	char		 cinter;	/* CSI intermediate byte, or 0 */
+	int		 nparams;
+	int		 params[SCAN_PARAMS];	/* -1: missing */
+	int		 bad;		/* a CSI we do not follow */
+	int		 drop;		/* a CSI libvterm must not see */
+	int		 charset;	/* a charset change to apply: its byte */
+};
+
+struct screen {
+	VTerm		*vt;
+	VTermState	*state;
+	struct grid	 grids[2];	/* primary, alternate */
+	int		 alt;
+	int		 rows;
+	int		 cols;
+	VTermPos	 cursor;
+	VTermPos	 saved;		/* primary cursor when alt began */
+	int		 cursor_visible;
+	int		 reverse;
+	struct pen	 pen;
+	struct pen	 blank;		/* the default pen */
+	struct modes	 modes;
+	struct scanner	 scan;
+	char		*title;
+	char		*icon;
+
+	struct line	*hist;		/* a ring of hist_max lines */
+	size_t		 hist_max;
+	size_t		 hist_first;
+	size_t		 hist_len;
+	size_t		 hist_bytes;
+
+	uint8_t		 utf8[4];	/* an unfinished UTF-8 sequence */
+	int		 utf8_have;
+	int		 utf8_need;
+	uint8_t		*scratch;	/* sanitized bytes for libvterm */
+	struct buf	 line;		/* a row being rendered */
+};
+
+/* ------------------------------------------------------------ grid */
+
+static struct cell *
+cell_at(struct grid *g, int row, int col)
+{
+	return &g->row[row][col];
+}
+
+static void
+cell_blank(struct cell *c, const struct pen *pen)
+{
+	memset(c->ch, 0, sizeof c->ch);
+	c->pen = *pen;
+	c->acs = 0;
+}
+
+static void
+grid_alloc(struct grid *g, int rows, int cols, const struct pen *blank)
+{
+	size_t	 i, n = (size_t)rows * (size_t)cols;
+
+	g->cells = xcalloc(n, sizeof *g->cells);
+	g->row = xcalloc((size_t)rows, sizeof *g->row);
+	g->used = xcalloc((size_t)rows, sizeof *g->used);
+	g->rows = rows;
+	g->cols = cols;
+	for (i = 0; i < (size_t)rows; i++)
+		g->row[i] = g->cells + i * (size_t)cols;
+	for (i = 0; i < n; i++)
+		g->cells[i].pen = *blank;
+}
+
+/*
+ * A new grid of rows x cols with the old content, whose row `shift` becomes
+ * the new row 0.
+ */
+static void
+grid_resize(struct grid *g, int rows, int cols, int shift,
+    const struct pen *blank)
+{
+	struct grid	 n;
+	int		 r, c;
+
+	grid_alloc(&n, rows, cols, blank);
+	for (r = 0; r < rows && r + shift < g->rows; r++) {
+		for (c = 0; c < cols && c < g->cols; c++)
+			*cell_at(&n, r, c) = *cell_at(g, r + shift, c);
+		n.used[r] = g->used[r + shift] < cols ? g->used[r + shift] :
+		    cols;
+	}
+	/* A wide character cut in half at the new right edge goes. */
+	for (r = 0; r < rows && r + shift < g->rows && cols < g->cols; r++)
+		if (cell_at(g, r + shift, cols)->ch[0] == CELL_CONT)
+			cell_blank(cell_at(&n, r, cols - 1), blank);
+	free(g->cells);
+	free(g->row);
+	free(g->used);
+	*g = n;
+}
+
+/*
+ * Pens are compared as bytes: every pen is built zeroed and its colours
+ * normalised (color_norm), so equal pens are equal bytes.
+ */
+static int
+pen_equal(const struct pen *a, const struct pen *b)
+{
+	return memcmp(a, b, sizeof *a) == 0;
+}
+
+static VTermColor
+color_norm(const VTermColor *c)
+{
+	VTermColor	 n;
+
+	memset(&n, 0, sizeof n);
+	n.type = c->type;
+	if (c->type & VTERM_COLOR_DEFAULT_MASK)
+		n.type &= VTERM_COLOR_DEFAULT_MASK | VTERM_COLOR_TYPE_MASK;
+	else if (VTERM_COLOR_IS_INDEXED(c))
+		n.indexed.idx = c->indexed.idx;
+	else {
+		n.rgb.red = c->rgb.red;
+		n.rgb.green = c->rgb.green;
+		n.rgb.blue = c->rgb.blue;
+	}
+	return n;
+}
+
+/* ------------------------------------------------------------ rendering */
+
+static void
+put_str(struct buf *b, const char *s)
+{
+	buf_put(b, s, strlen(s));
+}
+
+static void
+put_fmt(struct buf *b, const char *fmt, int a, int c)
+{
+	char	 tmp[64];
+	int	 n;
+
+	n = snprintf(tmp, sizeof tmp, fmt, a, c);
+	if (n > 0 && (size_t)n < sizeof tmp)
+		buf_put(b, tmp, (size_t)n);
+}
+
+static void
+put_color(struct buf *b, const VTermColor *col, int base)
+{
+	char	 tmp[32];
+	int	 n;
+
+	if (base == 30 ? VTERM_COLOR_IS_DEFAULT_FG(col) :
+	    VTERM_COLOR_IS_DEFAULT_BG(col))
+		return;
+	if (VTERM_COLOR_IS_INDEXED(col)) {
+		if (col->indexed.idx < 8)
+			n = snprintf(tmp, sizeof tmp, ";%d",
+			    base + col->indexed.idx);
+		else if (col->indexed.idx < 16)
+			n = snprintf(tmp, sizeof tmp, ";%d",
+			    base + 60 + col->indexed.idx - 8);
+		else
+			n = snprintf(tmp, sizeof tmp, ";%d;5;%d", base + 8,
+			    col->indexed.idx);
+	} else
+		n = snprintf(tmp, sizeof tmp, ";%d;2;%d;%d;%d", base + 8,
+		    col->rgb.red, col->rgb.green, col->rgb.blue);
+	if (n > 0 && (size_t)n < sizeof tmp)
+		buf_put(b, tmp, (size_t)n);
+}
+
+/* An SGR that sets exactly pen, from any previous pen. */
+static void
+put_pen(struct buf *b, const struct pen *p)
+{
+	put_str(b, "\033[0");
+	if (p->attrs & PEN_BOLD)
+		put_str(b, ";1");
+	if (p->attrs & PEN_ITALIC)
+		put_str(b, ";3");
+	if (p->underline == 1)
+		put_str(b, ";4");
+	else if (p->underline == 2)
+		put_str(b, ";21");
+	else if (p->underline == 3)
+		put_str(b, ";4:3");
+	if (p->attrs & PEN_BLINK)
+		put_str(b, ";5");
+	if (p->attrs & PEN_REVERSE)
+		put_str(b, ";7");
+	if (p->attrs & PEN_STRIKE)
+		put_str(b, ";9");
+	if (p->font > 0 && p->font < 10)
+		put_fmt(b, ";%d", 10 + p->font, 0);
+	put_color(b, &p->fg, 30);
+	put_color(b, &p->bg, 40);
+	put_str(b, "m");
+}
+
+static int
+cell_is_blank(const struct cell *c, const struct pen *blank)
+{
+	return c->ch[0] == 0 && pen_equal(&c->pen, blank);
+}
+
+/*
+ * One row as bytes, starting and ending with the default pen; trailing
+ * blank cells are left out (the terminal has them blank already).
+ */
+static size_t
+utf8_encode(uint32_t c, uint8_t *u)
+{
+	if (c < 0x80) {
+		u[0] = (uint8_t)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		u[0] = (uint8_t)(0xc0 | c >> 6);
+		u[1] = (uint8_t)(0x80 | (c & 0x3f));
+		return 2;
+	}
+	if (c < 0x10000) {
+		u[0] = (uint8_t)(0xe0 | c >> 12);
+		u[1] = (uint8_t)(0x80 | (c >> 6 & 0x3f));
+		u[2] = (uint8_t)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	u[0] = (uint8_t)(0xf0 | (c >> 18 & 0x07));
+	u[1] = (uint8_t)(0x80 | (c >> 12 & 0x3f));
+	u[2] = (uint8_t)(0x80 | (c >> 6 & 0x3f));
+	u[3] = (uint8_t)(0x80 | (c & 0x3f));
+	return 4;
+}
+
+#define CELL_BYTES	112	/* the most one cell renders to */
+
+/*
+ * One row as bytes, starting and ending with the default pen; trailing
+ * blank cells are left out (the terminal has them blank already). This is
+ * on the output path (each line that scrolls into the history), so it
+ * writes straight into the buffer.
+ */
+static void
+render_row(struct screen *s, struct grid *g, int row, struct buf *b)
+{
+	const struct pen	*cur = &s->blank;
+	struct cell		*c, *r = g->row[row];
+	struct buf		 sgr;
+	uint8_t			*o, *start;
+	int			 col, end, k, acs = 0;
+
+	for (end = g->used[row]; end > 0; end--)
+		if (!cell_is_blank(&r[end - 1], &s->blank))
+			break;
+	if (buf_reserve(b, (size_t)end * CELL_BYTES + 16, &start) != 0)
+		return;
+	o = start;
+	for (col = 0; col < end; col++) {
+		c = &r[col];
+		if (c->ch[0] == CELL_CONT)
+			continue;
+		if (!pen_equal(&c->pen, cur)) {
+			buf_init(&sgr, CELL_BYTES);
+			put_pen(&sgr, &c->pen);
+			memcpy(o, buf_ptr(&sgr), buf_len(&sgr));
+			o += buf_len(&sgr);
+			buf_free(&sgr);
+			cur = &c->pen;
+		}
+		if (c->acs != acs) {
+			memcpy(o, c->acs ? "\033(0" : "\033(B", 3);
+			o += 3;
+			acs = c->acs;
+		}
+		if (c->ch[0] == 0)
+			*o++ = ' ';
+		else if (c->ch[0] < 0x80 && c->ch[1] == 0)
+			*o++ = (uint8_t)c->ch[0];
+		else
+			for (k = 0; k < CELL_CHARS && c->ch[k] != 0; k++)
+				o += utf8_encode(c->ch[k], o);
+	}
+	if (acs) {
+		memcpy(o, "\033(B", 3);
+		o += 3;
+	}
+	if (!pen_equal(cur, &s->blank)) {
+		memcpy(o, "\033[0m", 4);
+		o += 4;
+	}
+	buf_commit(b, (size_t)(o - start));
+}
+
+/* ------------------------------------------------------------ history */
+
+static void
+hist_push(struct screen *s, struct grid *g, int row)
+{
+	struct buf	*b = &s->line;
+	struct line	*l;
+	size_t		 at;
+
+	if (s->hist_max == 0)
+		return;
+	buf_reset(b);
+	render_row(s, g, row, b);
+	if (s->hist_len == s->hist_max) {
+		l = &s->hist[s->hist_first];
+		s->hist_bytes -= l->len;
+		free(l->text);
+		s->hist_first = (s->hist_first + 1) % s->hist_max;
+		s->hist_len--;
+	}
+	at = (s->hist_first + s->hist_len) % s->hist_max;
+	l = &s->hist[at];
+	l->len = buf_len(b);
+	l->text = xmalloc(l->len + 1);
+	if (l->len > 0)
+		memcpy(l->text, buf_ptr(b), l->len);
+	s->hist_bytes += l->len;
+	s->hist_len++;
+}
+
+/* ------------------------------------------------------------ callbacks */
+
+/*
+ * What DEC Special Graphics draws for 0x60..0x7e, as libvterm maps it: a
+ * glyph drawn while that set was in use is kept as its ASCII byte, so that
+ * a repaint draws it the same way (with the same set), not as Unicode.
+ */
+static const uint16_t dec_graphics[31] = {
+	0x25c6, 0x2592, 0x2409, 0x240c, 0x240d, 0x240a, 0x00b0, 0x00b1,
+	0x2424, 0x240b, 0x2518, 0x2510, 0x250c, 0x2514, 0x253c, 0x23ba,
+	0x23bb, 0x2500, 0x23bc, 0x23bd, 0x251c, 0x2524, 0x2534, 0x252c,
+	0x2502, 0x2264, 0x2265, 0x03c0, 0x2260, 0x00a3, 0x00b7,
+};
+
+static uint32_t
+dec_ascii(uint32_t u)
+{
+	int	 i;
+
+	for (i = 0; i < 31; i++)
+		if (dec_graphics[i] == u)
+			return (uint32_t)(0x60 + i);
+	return 0;
+}
+
+static int
+cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
+{
+	struct screen	*s = user;
+	struct grid	*g = &s->grids[s->alt];
+	struct cell	*c;
+	int		 k;
+
+	if (pos.row < 0 || pos.row >= g->rows || pos.col < 0 ||
+	    pos.col >= g->cols)
+		return 1;
+	c = cell_at(g, pos.row, pos.col);
+	/* Overwriting half of a wide character blanks its other half. */
+	if (c->ch[0] == CELL_CONT && pos.col > 0)
+		cell_blank(cell_at(g, pos.row, pos.col - 1), &c->pen);
+	if (info->width < 2 && pos.col + 1 < g->cols &&
+	    cell_at(g, pos.row, pos.col + 1)->ch[0] == CELL_CONT)
+		cell_blank(cell_at(g, pos.row, pos.col + 1), &c->pen);
+	memset(c->ch, 0, sizeof c->ch);
+	for (k = 0; k < CELL_CHARS && info->chars[k] != 0; k++)
+		c->ch[k] = info->chars[k];
+	c->pen = s->pen;
+	c->acs = 0;
+	if (s->modes.g[s->modes.gl] == '0' && info->chars[1] == 0 &&
+	    (c->ch[0] == 0x5f ? 0 : (k = (int)dec_ascii(c->ch[0])) != 0)) {
+		c->ch[0] = (uint32_t)k;
+		c->acs = 1;
+	}
+	k = pos.col + (info->width == 2 ? 3 : 2);	/* with a neighbour */
+	if (g->used[pos.row] < k)
+		g->used[pos.row] = k < g->cols ? k : g->cols;
+	if (info->width == 2 && pos.col + 1 < g->cols) {
+		c = cell_at(g, pos.row, pos.col + 1);
+		if (pos.col + 2 < g->cols &&
+		    cell_at(g, pos.row, pos.col + 2)->ch[0] == CELL_CONT)
+			cell_blank(cell_at(g, pos.row, pos.col + 2), &s->pen);
+		memset(c->ch, 0, sizeof c->ch);
+		c->ch[0] = CELL_CONT;
+		c->pen = s->pen;
+	}
+	return 1;
+}
+
+static int
+cb_movecursor(VTermPos pos, VTermPos oldpos, int visible, void *user)
+{
+	struct screen	*s = user;
+
+	(void)oldpos;
+	s->cursor = pos;
+	s->cursor_visible = visible;
+	return 1;
+}
+
+/* Erase columns [from, to) of a row with the background of the pen. */
+static void
+row_erase(struct screen *s, struct grid *g, int r, int from, int to)
+{
+	struct pen	 p = s->blank;
+	int		 c, *used = &g->used[r];
+
+	p.bg = s->pen.bg;
+	if (pen_equal(&p, &s->blank)) {
+		/* Beyond used all is blank already. */
+		if (to >= *used) {
+			to = *used;
+			if (from < *used)
+				*used = from;
+		}
+	} else if (*used < to)
+		*used = to;
+	for (c = from; c < to; c++)
+		cell_blank(&g->row[r][c], &p);
+}
+
+/*
+ * Scroll whole rows by rotating their pointers; lines that leave the top
+ * of the whole primary screen become history. Anything narrower is left
+ * to libvterm (which moves and erases through the callbacks below).
+ */
+static int
+cb_scrollrect(VTermRect rect, int downward, int rightward, void *user)
+{
+	struct screen	*s = user;
+	struct grid	*g = &s->grids[s->alt];
+	struct cell	**tmp;
+	int		*utmp;
+	int		 r, n, h = rect.end_row - rect.start_row;
+
+	if (rightward != 0 || rect.start_col != 0 || rect.end_col != g->cols ||
+	    rect.start_row < 0 || rect.end_row > g->rows || h <= 0)
+		return 0;
+	n = downward < 0 ? -downward : downward;
+	if (n > h)
+		n = h;
+	if (n == 0)
+		return 1;
+	if (!s->alt && rect.start_row == 0 && downward > 0)
+		for (r = 0; r < n; r++)
+			hist_push(s, g, r);
+	tmp = xcalloc((size_t)n, sizeof *tmp);
+	utmp = xcalloc((size_t)n, sizeof *utmp);
+	if (downward > 0) {
+		memcpy(tmp, g->row + rect.start_row, (size_t)n * sizeof *tmp);
+		memmove(g->row + rect.start_row, g->row + rect.start_row + n,
+		    (size_t)(h - n) * sizeof *tmp);
+		memcpy(g->row + rect.end_row - n, tmp, (size_t)n * sizeof *tmp);
+		memcpy(utmp, g->used + rect.start_row, (size_t)n * sizeof *utmp);
+		memmove(g->used + rect.start_row, g->used + rect.start_row + n,
+		    (size_t)(h - n) * sizeof *utmp);
+		memcpy(g->used + rect.end_row - n, utmp,
+		    (size_t)n * sizeof *utmp);
+		for (r = rect.end_row - n; r < rect.end_row; r++)
+			row_erase(s, g, r, 0, g->cols);
+	} else {
+		memcpy(tmp, g->row + rect.end_row - n, (size_t)n * sizeof *tmp);
+		memmove(g->row + rect.start_row + n, g->row + rect.start_row,
+		    (size_t)(h - n) * sizeof *tmp);
+		memcpy(g->row + rect.start_row, tmp, (size_t)n * sizeof *tmp);
+		memcpy(utmp, g->used + rect.end_row - n,
+		    (size_t)n * sizeof *utmp);
+		memmove(g->used + rect.start_row + n, g->used + rect.start_row,
+		    (size_t)(h - n) * sizeof *utmp);
+		memcpy(g->used + rect.start_row, utmp, (size_t)n * sizeof *utmp);
+		for (r = rect.start_row; r < rect.start_row + n; r++)
+			row_erase(s, g, r, 0, g->cols);
+	}
+	free(tmp);
+	free(utmp);
+	return 1;
+}
+
+static int
+cb_moverect(VTermRect dest, VTermRect src, void *user)
+{
+	struct screen	*s = user;
+	struct grid	*g = &s->grids[s->alt];
+	int		 r, h, w, step, first, last;
+
+	h = dest.end_row - dest.start_row;
+	w = dest.end_col - dest.start_col;
+	if (h <= 0 || w <= 0 || src.start_row < 0 || dest.start_row < 0 ||
+	    src.start_row + h > g->rows || dest.start_row + h > g->rows ||
+	    src.start_col + w > g->cols || dest.start_col + w > g->cols ||
+	    src.start_col < 0 || dest.start_col < 0)
+		return 1;
+	if (dest.start_row < src.start_row) {
+		first = 0;
+		last = h;
+		step = 1;
+	} else {
+		first = h - 1;
+		last = -1;
+		step = -1;
+	}
+	for (r = first; r != last; r += step) {
+		memmove(cell_at(g, dest.start_row + r, dest.start_col),
+		    cell_at(g, src.start_row + r, src.start_col),
+		    (size_t)w * sizeof(struct cell));
+		if (g->used[dest.start_row + r] < dest.start_col + w)
+			g->used[dest.start_row + r] = dest.start_col + w;
+	}
+	return 1;
+}
+
+static int
+cb_erase(VTermRect rect, int selective, void *user)
+{
+	struct screen	*s = user;
+	struct grid	*g = &s->grids[s->alt];
+	int		 r;
+
+	(void)selective;
+	if (rect.start_row < 0 || rect.start_col < 0 || rect.end_col > g->cols)
+		return 1;
+	for (r = rect.start_row; r < rect.end_row && r < g->rows; r++)
+		row_erase(s, g, r, rect.start_col, rect.end_col);
+	return 1;
+}
+
+static int
+cb_initpen(void *user)
+{
+	struct screen	*s = user;
+
+	s->pen = s->blank;
+	return 1;
+}
+
+static void
+flag(uint8_t *attrs, int bit, int on)
+{
+	if (on)
+		*attrs |= (uint8_t)bit;
+	else
+		*attrs &= (uint8_t)~bit;
+}
+
+static int
+cb_setpenattr(VTermAttr attr, VTermValue *val, void *user)
+{
+	struct screen	*s = user;
+	struct pen	*p = &s->pen;
+
+	switch (attr) {
+	case VTERM_ATTR_BOLD:
+		flag(&p->attrs, PEN_BOLD, val->boolean);
+		break;
+	case VTERM_ATTR_UNDERLINE:
+		p->underline = (uint8_t)(val->number & 3);
+		break;
+	case VTERM_ATTR_ITALIC:
+		flag(&p->attrs, PEN_ITALIC, val->boolean);
+		break;
+	case VTERM_ATTR_BLINK:
+		flag(&p->attrs, PEN_BLINK, val->boolean);
+		break;
+	case VTERM_ATTR_REVERSE:
+		flag(&p->attrs, PEN_REVERSE, val->boolean);
+		break;
+	case VTERM_ATTR_STRIKE:
+		flag(&p->attrs, PEN_STRIKE, val->boolean);
+		break;
+	case VTERM_ATTR_FONT:
+		p->font = (uint8_t)(val->number & 15);
+		break;
+	case VTERM_ATTR_FOREGROUND:
+		p->fg = color_norm(&val->color);
+		break;
+	case VTERM_ATTR_BACKGROUND:
+		p->bg = color_norm(&val->color);
+		break;
+	default:
+		break;
+	}
+	return 1;
+}
+
+static void
+set_string(char **where, const char *s)
+{
+	free(*where);
+	*where = NULL;
+	if (s != NULL && *s != '\0')
+		*where = xstrdup(s);
+}
+
+static int
+cb_settermprop(VTermProp prop, VTermValue *val, void *user)
+{
+	struct screen	*s = user;
+
+	switch (prop) {
+	case VTERM_PROP_CURSORVISIBLE:
+		s->cursor_visible = val->boolean;
+		break;
+	case VTERM_PROP_TITLE:
+		set_string(&s->title, val->string);
+		break;
+	case VTERM_PROP_ICONNAME:
+		set_string(&s->icon, val->string);
+		break;
+	case VTERM_PROP_REVERSE:
+		s->reverse = val->boolean;
+		break;
+	case VTERM_PROP_ALTSCREEN:
+		if (val->boolean && !s->alt)
+			s->saved = s->cursor;
+		s->alt = val->boolean ? 1 : 0;
+		break;
+	default:
+		break;
+	}
+	return 1;
+}
+
+static int
+cb_bell(void *user)
+{
+	(void)user;
+	return 1;
+}
+
+static int
+cb_resize(int rows, int cols, VTermPos *delta, void *user)
+{
+	struct screen	*s = user;
+	int		 i, r, row, shift;
+
+	/*
+	 * Each grid keeps its cursor's line on screen by pushing lines off
+	 * the top; the primary screen's go to the history. On the alternate
+	 * screen, the primary's cursor is the one saved when it began.
+	 */
+	for (i = 0; i < 2; i++) {
+		row = i == s->alt ? s->cursor.row : i == 0 ? s->saved.row : 0;
+		shift = row - (rows - 1);
+		if (shift < 0)
+			shift = 0;
+		if (i == 0)
+			for (r = 0; r < shift; r++)
+				hist_push(s, &s->grids[0], r);
+		grid_resize(&s->grids[i], rows, cols, shift, &s->blank);
+		if (i == s->alt && delta != NULL)
+			delta->row -= shift;
+		if (i == 0 && s->alt)
+			s->saved.row -= shift;
+	}
+	if (s->saved.col >= cols)
+		s->saved.col = cols - 1;
+	s->rows = rows;
+	s->cols = cols;
+	return 1;
+}
+
+static int
+cb_setlineinfo(int row, const VTermLineInfo *n, const VTermLineInfo *o,
+    void *user)
+{
+	(void)row;
+	(void)n;
+	(void)o;
+	(void)user;
+	return 1;
+}
+
+static const VTermStateCallbacks screen_callbacks = {
+	.putglyph = cb_putglyph,
+	.movecursor = cb_movecursor,
+	.scrollrect = cb_scrollrect,
+	.moverect = cb_moverect,
+	.erase = cb_erase,
+	.initpen = cb_initpen,
+	.setpenattr = cb_setpenattr,
+	.settermprop = cb_settermprop,
+	.bell = cb_bell,
+	.resize = cb_resize,
+	.setlineinfo = cb_setlineinfo,
+};
+
+/* Answers to queries go nowhere: the real terminal answers them. */
+static void
+cb_output(const char *s, size_t len, void *user)
+{
+	(void)s;
+	(void)len;
+	(void)user;
+}
+
+/* ------------------------------------------------------------ the scanner */
+
+static void
+modes_reset(struct modes *m, int hard)
+{
+	uint8_t	 mouse[3], enc[3], focus, paste;
+
+	memcpy(mouse, m->mouse, sizeof mouse);
+	memcpy(enc, m->mouse_enc, sizeof enc);
+	focus = m->focus;
+	paste = m->paste;
+	memset(m, 0, sizeof *m);
+	m->autowrap = 1;
+	m->g[0] = m->g[1] = 'B';
+	m->cursor_style = m->cursor_blink = -1;
+	if (!hard) {	/* DECSTR leaves these alone */
+		memcpy(m->mouse, mouse, sizeof mouse);
+		memcpy(m->mouse_enc, enc, sizeof enc);
+		m->focus = focus;
+		m->paste = paste;
+	}
+}
+
+static void
+scan_dec_mode(struct modes *m, int n, uint8_t on)
+{
+	switch (n) {
+	case 1:
+		m->cursor_keys = on;
+		break;
+	case 6:
+		m->origin = on;
+		break;
+	case 7:
+		m->autowrap = on;
+		break;
+	case 12:
+		m->cursor_blink = on;
+		break;
+	case 1000:
+	case 1002:
+	case 1003:
+		m->mouse[n == 1000 ? 0 : n == 1002 ? 1 : 2] = on;
+		break;
+	case 1004:
+		m->focus = on;
+		break;
+	case 1005:
+	case 1006:
+		m->mouse_enc[n - 1005] = on;
+		break;
+	case 1015:
+		m->mouse_enc[2] = on;
+		break;
+	case 2004:
+		m->paste = on;
+		break;
+	}
+}
+
+static void
+scan_csi(struct screen *s, char final)
+{
+	struct scanner	*sc = &s->scan;
+	struct modes	*m = &s->modes;
+	int		 i, p0 = sc->nparams > 0 ? sc->params[0] : -1;
+
+	if (sc->bad)
+		return;
+	if (final == 'h' || final == 'l') {
+		if (sc->cinter != 0)
+			return;
+		for (i = 0; i < sc->nparams; i++) {
+			if (sc->priv == '?')
+				scan_dec_mode(m, sc->params[i], final == 'h');
+			else if (sc->priv == 0 && sc->params[i] == 4)
+				m->insert = final == 'h';
+			else if (sc->priv == 0 && sc->params[i] == 20)
+				m->newline = final == 'h';
+		}
+		return;
+	}
+	if (final == 'r' && sc->priv == 0 && sc->cinter == 0) {
+		m->top = p0 > 0 ? p0 : 0;
+		m->bottom = sc->nparams > 1 && sc->params[1] > 0 ?
+		    sc->params[1] : 0;
+		return;
+	}
+	if (final == 'p' && sc->priv == 0 && sc->cinter == '!')
+		modes_reset(m, 0);
+	if (final == 'q' && sc->priv == 0 && sc->cinter == ' ')
+		m->cursor_style = p0 >= 0 && p0 <= 6 ? p0 : 0;
+}
+
+static void
+scan_esc(struct screen *s, uint8_t c)
+{
+	struct modes	*m = &s->modes;
+
+	switch (c) {
+	case '=':
+		m->keypad = 1;
+		break;
+	case '>':
+		m->keypad = 0;
+		break;
+	case 'c':
+		modes_reset(m, 1);
+		break;
+	}
+}
+
+/*
+ * Follow one byte. Returns what libvterm is to be given instead of it:
+ * SCAN_KEEP the byte, SCAN_CANCEL a CAN, SCAN_NUL a NUL (which it ignores).
+ */
+#define SCAN_KEEP	0
+#define SCAN_CANCEL	1
+#define SCAN_NUL	2
+
+static int
+scan_byte(struct screen *s, uint8_t c)
+{
+	struct scanner	*sc = &s->scan;
+
+	if (c == 0x18 || c == 0x1a) {		/* CAN, SUB */
+		sc->state = SC_GROUND;
+		return SCAN_KEEP;
+	}
+	if (c == 0x1b && sc->state != SC_STR) {
+		sc->state = SC_ESC;
+		return SCAN_KEEP;
+	}
+	if (sc->state == SC_CSI && sc->drop) {
+		if (c >= 0x40 && c <= 0x7e)
+			sc->state = SC_GROUND;
+		return SCAN_NUL;
+	}
+	switch (sc->state) {
+	case SC_GROUND:
+		if (c == 0x0e || c == 0x0f)
+			sc->charset = c;
+		return SCAN_KEEP;
+	case SC_ESC:
+		if (c == '[') {
+			sc->state = SC_CSI;
+			sc->priv = sc->cinter = 0;
+			sc->nparams = 0;
+			sc->bad = sc->drop = 0;
+		} else if (c == ']' || c == 'P' || c == '_' || c == '^' ||
+		    c == 'X')
+			sc->state = SC_STR;
+		else if (c >= 0x20 && c <= 0x2f) {
+			sc->inter = (char)c;
+			sc->state = SC_ESC_INTER;
+		} else {
+			if (c >= 0x30 && c <= 0x7e)
+				scan_esc(s, c);
+			sc->state = SC_GROUND;
+		}
+		return SCAN_KEEP;
+	case SC_ESC_INTER:
+		if (c >= 0x20 && c <= 0x2f)
+			return SCAN_KEEP;
+		if (c >= 0x30 && c <= 0x7e && (sc->inter == '(' ||
+		    sc->inter == ')')) {
+			sc->charset = sc->inter;
+			sc->inter = (char)c;
+		}
+		sc->state = SC_GROUND;
+		return SCAN_KEEP;
+	case SC_CSI:
+		if (c < 0x20) {
+			if (c == 0x0e || c == 0x0f)
+				sc->charset = c;
+			return SCAN_KEEP;
+		}
+		if (c >= 0x3c && c <= 0x3f) {
+			if (sc->nparams == 0 && sc->priv == 0)
+				sc->priv = (char)c;
+			else
+				sc->bad = 1;
+			return SCAN_KEEP;
+		}
+		if (c >= '0' && c <= '9') {
+			if (sc->nparams == 0) {
+				sc->nparams = 1;
+				sc->params[0] = -1;
+			}
+			if (sc->params[sc->nparams - 1] < 0)
+				sc->params[sc->nparams - 1] = 0;
+			if (sc->params[sc->nparams - 1] < 100000)
+				sc->params[sc->nparams - 1] =
+				    sc->params[sc->nparams - 1] * 10 + c - '0';
+			return SCAN_KEEP;
+		}
+		if (c == ';' || c == ':') {
+			if (sc->nparams == 0) {
+				sc->nparams = 1;
+				sc->params[0] = -1;
+			}
+			/*
+			 * libvterm 0.1.4 overruns its argument array on a
+			 * 17th parameter: cancel the sequence for it, and
+			 * ignore it, as tmux does one with too many.
+			 */
+			if (sc->nparams == SCAN_PARAMS) {
+				sc->drop = 1;
+				return SCAN_CANCEL;
+			}
+			sc->params[sc->nparams++] = -1;
+			return SCAN_KEEP;
+		}
+		if (c >= 0x20 && c <= 0x2f) {
+			sc->cinter = (char)c;
+			return SCAN_KEEP;
+		}
+		if (c >= 0x40 && c <= 0x7e)
+			scan_csi(s, (char)c);
+		sc->state = SC_GROUND;
+		return SCAN_KEEP;
+	case SC_STR:
+		if (c == 0x07)
+			sc->state = SC_GROUND;
+		else if (c == 0x1b)
+			sc->state = SC_STR_ESC;
+		return SCAN_KEEP;
+	case SC_STR_ESC:
+		/* ST ends the string; any other escape ends it and begins. */
+		sc->state = SC_ESC;
+		if (c == '\\') {
+			sc->state = SC_GROUND;
+			return SCAN_KEEP;
+		}
+		return scan_byte(s, c);
+	}
+	return SCAN_KEEP;
+}
+
+/*
+ * Scan bytes and give them to libvterm. A charset change takes effect
+ * only after libvterm has drawn what came before it, so that each glyph is
+ * marked with the set it was drawn in.
+ */
+static void
+scan(struct screen *s, uint8_t *p, size_t len)
+{
+	struct scanner	*sc = &s->scan;
+	size_t		 i, from = 0;
+	int		 cs, what;
+
+	for (i = 0; i < len; i++) {
+		/* Plain text is most of it: skip to the next control. */
+		if (sc->state == SC_GROUND && p[i] >= 0x20)
+			continue;
+		if ((what = scan_byte(s, p[i])) != SCAN_KEEP)
+			p[i] = what == SCAN_CANCEL ? 0x18 : 0x00;
+		if ((cs = sc->charset) == 0)
+			continue;
+		sc->charset = 0;
+		vterm_input_write(s->vt, (const char *)p + from, i + 1 - from);
+		from = i + 1;
+		if (cs == 0x0e || cs == 0x0f)
+			s->modes.gl = cs == 0x0e;
+		else
+			s->modes.g[cs == ')'] = sc->inter;
+	}
+	if (from < len)
+		vterm_input_write(s->vt, (const char *)p + from, len - from);
+}
+
+/* ------------------------------------------------------------ feeding */
+
+/* Append the replacement character. */
+static size_t
+put_fffd(uint8_t *o)
+{
+	o[0] = 0xef;
+	o[1] = 0xbf;
+	o[2] = 0xbd;
+	return 3;
+}
+
+/*
+ * Copy in to out as valid UTF-8: each byte that does not belong to a
+ * well-formed sequence becomes U+FFFD; a sequence not yet complete at the
+ * end is kept for the next call. out must hold 3 * len + 12 bytes.
+ */
+static size_t
+sanitize(struct screen *s, const uint8_t *in, size_t len, uint8_t *out)
+{
+	size_t	 i, o = 0;
+	uint8_t	 c;
+	int	 k;
+
+	for (i = 0; i < len; i++) {
+		c = in[i];
+		if (s->utf8_need > 0) {
+			int ok = (c & 0xc0) == 0x80;
+
+			/* The second byte rules out overlongs and surrogates. */
+			if (ok && s->utf8_have == 1) {
+				uint8_t	 b0 = s->utf8[0];
+
+				if ((b0 == 0xe0 && c < 0xa0) ||
+				    (b0 == 0xed && c > 0x9f) ||
+				    (b0 == 0xf0 && c < 0x90) ||
+				    (b0 == 0xf4 && c > 0x8f))
+					ok = 0;
+			}
+			if (ok) {
+				s->utf8[s->utf8_have++] = c;
+				if (--s->utf8_need == 0) {
+					for (k = 0; k < s->utf8_have; k++)
+						out[o++] = s->utf8[k];
+					s->utf8_have = 0;
+				}
+				continue;
+			}
+			o += put_fffd(out + o);
+			s->utf8_have = s->utf8_need = 0;
+			/* c starts afresh below. */
+		}
+		if (c < 0x80)
+			out[o++] = c;
+		else if (c >= 0xc2 && c <= 0xf4) {
+			s->utf8[0] = c;
+			s->utf8_have = 1;
+			s->utf8_need = c < 0xe0 ? 1 : c < 0xf0 ? 2 : 3;
+		} else
+			o += put_fffd(out + o);
+	}
+	return o;
+}
+
+void
+screen_feed(struct screen *s, const void *data, size_t len)
+{
+	const uint8_t	*p = data;
+	size_t		 n, o;
+
+	while (len > 0) {
+		n = len < FEED_CHUNK ? len : FEED_CHUNK;
+		o = sanitize(s, p, n, s->scratch);
+		if (o > 0)
+			scan(s, s->scratch, o);
+		p += n;
+		len -= n;
+	}
+}
+
+/* ------------------------------------------------------------ life */
+
+static int
+clamp(int v, int lo, int hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+struct screen *
+screen_new(uint16_t rows, uint16_t cols, size_t history)
+{
+	struct screen	*s = xcalloc(1, sizeof *s);
+	VTermColor	 fg, bg;
+
+	s->rows = clamp(rows, 2, 4096);
+	s->cols = clamp(cols, 2, 4096);
+	s->vt = vterm_new(s->rows, s->cols);
+	if (s->vt == NULL)
+		fatalx("cannot create the terminal model");
+	vterm_set_utf8(s->vt, 1);
+	vterm_output_set_callback(s->vt, cb_output, s);
+	s->state = vterm_obtain_state(s->vt);
+	vterm_state_get_default_colors(s->state, &fg, &bg);
+	memset(&s->blank, 0, sizeof s->blank);
+	fg.type |= VTERM_COLOR_DEFAULT_FG;
+	bg.type |= VTERM_COLOR_DEFAULT_BG;
+	s->blank.fg = color_norm(&fg);
+	s->blank.bg = color_norm(&bg);
+	s->pen = s->blank;
+	grid_alloc(&s->grids[0], s->rows, s->cols, &s->blank);
+	grid_alloc(&s->grids[1], s->rows, s->cols, &s->blank);
+	s->cursor_visible = 1;
+	modes_reset(&s->modes, 1);
+	if (history > SCREEN_HISTORY_MAX)
+		history = SCREEN_HISTORY_MAX;
+	s->hist_max = history;
+	if (history > 0)
+		s->hist = xcalloc(history, sizeof *s->hist);
+	s->scratch = xmalloc(3 * FEED_CHUNK + 16);
+	buf_init(&s->line, 4096 * CELL_BYTES + 16);
+	vterm_state_set_callbacks(s->state, &screen_callbacks, s);
+	vterm_state_set_bold_highbright(s->state, 0);
+	vterm_state_reset(s->state, 1);
+	return s;
+}
+
+void
+screen_free(struct screen *s)
+{
+	size_t	 i;
+
+	if (s == NULL)
+		return;
+	vterm_free(s->vt);
+	free(s->grids[0].cells);
+	free(s->grids[1].cells);
+	free(s->grids[0].row);
+	free(s->grids[1].row);
+	free(s->grids[0].used);
+	free(s->grids[1].used);
+	for (i = 0; i < s->hist_len; i++)
+		free(s->hist[(s->hist_first + i) % s->hist_max].text);
+	free(s->hist);
+	free(s->title);
+	free(s->icon);
+	free(s->scratch);
+	buf_free(&s->line);
+	free(s);
+}
+
+void
+screen_resize(struct screen *s, uint16_t rows, uint16_t cols)
+{
+	int	 r = clamp(rows, 2, 4096), c = clamp(cols, 2, 4096);
+
+	if (r == s->rows && c == s->cols)
+		return;
+	vterm_set_size(s->vt, r, c);
+	/* Like xterm and tmux: a resize ends the scrolling region. */
+	s->modes.top = s->modes.bottom = 0;
+}
+
+const char *
+screen_title(const struct screen *s)
+{
+	return s->title != NULL ? s->title : "";
+}
+
+size_t
+screen_history(const struct screen *s)
+{
+	return s->hist_len;
+}
+
+size_t
+screen_memory(const struct screen *s)
+{
+	size_t	 n = sizeof *s;
+
+	n += 2 * (size_t)s->rows * (size_t)s->cols * sizeof(struct cell);
+	n += s->hist_max * sizeof *s->hist + s->hist_bytes;
+	n += 3 * FEED_CHUNK + 16;
+	return n;
+}
+
+/* ------------------------------------------------------------ repaint */
+
+static void
+put_dec_mode(struct buf *b, int n, int on)
+{
+	put_fmt(b, on ? "\033[?%dh" : "\033[?%dl", n, 0);
+}
+
+/* The modes, margins, charsets, title and cursor, after the cells. */
+static void
+repaint_state(struct screen *s, struct buf *b)
+{
+	struct modes	*m = &s->modes;
+	static const int mouse[3] = { 1000, 1002, 1003 };
+	static const int enc[3] = { 1005, 1006, 1015 };
+	int		 i, top, bottom, row;
+
+	put_fmt(b, "\033(%c\033)%c", m->g[0], m->g[1]);
+	if (m->gl)
+		put_str(b, "\016");
+	top = m->top > 0 ? m->top : 1;
+	bottom = m->bottom > 0 ? m->bottom : s->rows;
+	if (bottom > s->rows)
+		bottom = s->rows;
+	if (top < bottom && (top != 1 || bottom != s->rows))
+		put_fmt(b, "\033[%d;%dr", top, bottom);
+	else
+		top = 1;
+	if (m->origin)
+		put_dec_mode(b, 6, 1);
+	if (!m->autowrap)
+		put_dec_mode(b, 7, 0);
+	if (m->insert)
+		put_str(b, "\033[4h");
+	if (m->newline)
+		put_str(b, "\033[20h");
+	if (m->cursor_keys)
+		put_dec_mode(b, 1, 1);
+	if (m->keypad)
+		put_str(b, "\033=");
+	for (i = 0; i < 3; i++)
+		if (m->mouse[i])
+			put_dec_mode(b, mouse[i], 1);
+	for (i = 0; i < 3; i++)
+		if (m->mouse_enc[i])
+			put_dec_mode(b, enc[i], 1);
+	if (m->focus)
+		put_dec_mode(b, 1004, 1);
+	if (m->paste)
+		put_dec_mode(b, 2004, 1);
+	if (s->reverse)
+		put_dec_mode(b, 5, 1);
+	if (m->cursor_style >= 0)
+		put_fmt(b, "\033[%d q", m->cursor_style, 0);
+	if (m->cursor_blink >= 0)
+		put_dec_mode(b, 12, m->cursor_blink);
+	if (s->icon != NULL) {
+		put_str(b, "\033]1;");
+		put_str(b, s->icon);
+		put_str(b, "\007");
+	}
+	if (s->title != NULL) {
+		put_str(b, "\033]2;");
+		put_str(b, s->title);
+		put_str(b, "\007");
+	}
+	row = s->cursor.row + 1;
+	if (m->origin)
+		row -= top - 1;
+	put_fmt(b, "\033[%d;%dH", row < 1 ? 1 : row, s->cursor.col + 1);
+	if (!pen_equal(&s->pen, &s->blank))
+		put_pen(b, &s->pen);
+	put_dec_mode(b, 25, s->cursor_visible);
+}
+
+void
+screen_repaint(struct screen *s, struct buf *b, size_t max)
+{
+	struct grid	*g;
+	size_t		 i, first, bytes = 0;
+	int		 r;
+
+	/* A known starting point: normal screen, no margins, plain pen. */
+	put_str(b, "\033[?1049l\033[0m\033[r\033[?6l\033[?7h\033[4l"
+	    "\033[?25l\033[H\033[2J");
+	/* Leave out the oldest history lines beyond max bytes. */
+	first = s->hist_len;
+	while (first > 0) {
+		struct line *l = &s->hist[(s->hist_first + first - 1) %
+		    s->hist_max];
+
+		if (bytes + l->len + 2 > max)
+			break;
+		bytes += l->len + 2;
+		first--;
+	}
+	for (i = first; i < s->hist_len; i++) {
+		struct line *l = &s->hist[(s->hist_first + i) % s->hist_max];
+
+		buf_put(b, l->text, l->len);
+		put_str(b, "\r\n");
+	}
+	g = &s->grids[0];
+	for (r = 0; r < g->rows; r++) {
+		render_row(s, g, r, b);
+		if (r + 1 < g->rows)
+			put_str(b, "\r\n");
+	}
+	if (s->alt) {
+		put_fmt(b, "\033[%d;%dH", s->saved.row + 1, s->saved.col + 1);
+		put_str(b, "\033[?1049h");
+		g = &s->grids[1];
+		for (r = 0; r < g->rows; r++) {
+			put_fmt(b, "\033[%d;1H", r + 1, 0);
+			render_row(s, g, r, b);
+		}
+	}
+	repaint_state(s, b);
+}

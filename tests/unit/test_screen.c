@@ -1,0 +1,305 @@
+/*
+ * Unit tests for src/screen.c, the terminal model: the repaint is a fixed
+ * point (a second model fed the first one's repaint repaints the same
+ * bytes), history keeps the last N lines in order, resizes keep the
+ * cursor's line, titles and modes are carried, and the inputs that break
+ * libvterm 0.1.4 (cut UTF-8 before NUL, huge writes, tiny sizes, random
+ * bytes) are survived. Terminal-exact comparisons against a real emulator
+ * are in tests/e2e/repaint.sh.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "screen.h"
+#include "../tap.h"
+
+static void
+feed(struct screen *s, const char *str)
+{
+	screen_feed(s, str, strlen(str));
+}
+
+/* The repaint of s as a NUL-terminated string; free it. */
+static char *
+repaint(struct screen *s)
+{
+	struct buf	 b;
+	char		*out;
+
+	buf_init(&b, 64 * 1024 * 1024);
+	screen_repaint(s, &b, SCREEN_REPAINT_MAX);
+	out = malloc(buf_len(&b) + 1);
+	memcpy(out, buf_ptr(&b), buf_len(&b));
+	out[buf_len(&b)] = '\0';
+	buf_free(&b);
+	return out;
+}
+
+/* Feed s's repaint to a new model of the same size: same repaint? */
+static int
+fixed_point(struct screen *s, uint16_t rows, uint16_t cols, size_t hist)
+{
+	struct screen	*t = screen_new(rows, cols, hist);
+	char		*a = repaint(s), *b;
+	int		 same;
+
+	feed(t, a);
+	b = repaint(t);
+	same = strcmp(a, b) == 0;
+	if (!same) {
+		size_t i = 0;
+
+		while (a[i] != '\0' && a[i] == b[i])
+			i++;
+		diag("repaints differ at byte %zu of %zu/%zu", i, strlen(a),
+		    strlen(b));
+	}
+	free(a);
+	free(b);
+	screen_free(t);
+	return same;
+}
+
+static void
+test_drawing(void)
+{
+	struct screen	*s = screen_new(24, 80, 100);
+	char		*r;
+
+	feed(s, "plain\r\n\033[1;31mbold red\033[0m \033[38;5;200m256"
+	    "\033[0m \033[38;2;1;2;3;48;2;4;5;6mrgb\033[0m \033[3;4;9mx"
+	    "\033[0m\r\n\xe6\xbc\xa2\xe5\xad\x97 e\xcc\x81\r\n"
+	    "\033(0lqqk\033(B \033)0\016xx\017\r\n"
+	    "\033[5;20r\033[10;3H\033[7mcursor\033[27m\033[?25l");
+	r = repaint(s);
+	ok(strstr(r, "plain\r\n") != NULL, "text and line ends");
+	ok(strstr(r, "\033[0;1;31mbold red\033[0m") != NULL, "bold red");
+	ok(strstr(r, "\033[0;38;5;200m256") != NULL, "256 colours");
+	ok(strstr(r, "\033[0;38;2;1;2;3;48;2;4;5;6mrgb") != NULL,
+	    "24-bit colours, foreground and background");
+	ok(strstr(r, "\033[0;3;4;9mx") != NULL, "italic, underline, strike");
+	ok(strstr(r, "\xe6\xbc\xa2\xe5\xad\x97 e\xcc\x81") != NULL,
+	    "wide and combining characters");
+	ok(strstr(r, "\033(0lqqk\033(B") != NULL,
+	    "line drawing is repainted as line drawing");
+	ok(strstr(r, "\033(0xx\033(B") != NULL,
+	    "line drawing through G1 and SO too");
+	ok(strstr(r, "\033[5;20r") != NULL, "the scrolling region");
+	ok(strstr(r, "\033[10;9H") != NULL, "the cursor position");
+	ok(strstr(r, "\033[?25l") != NULL &&
+	    strcmp(r + strlen(r) - 6, "\033[?25l") == 0,
+	    "the hidden cursor, last");
+	ok(fixed_point(s, 24, 80, 100), "drawing: the repaint is a fixed point");
+	free(r);
+	screen_free(s);
+}
+
+static void
+test_modes(void)
+{
+	struct screen	*s = screen_new(24, 80, 0);
+	char		*r;
+
+	feed(s, "\033]2;the title\007\033[?1h\033=\033[?1000h\033[?1006h"
+	    "\033[?2004h\033[?1004h\033[?7l\033[4h\033[6 q");
+	r = repaint(s);
+	is_str(screen_title(s), "the title", "the title");
+	ok(strstr(r, "\033]2;the title\007") != NULL, "title repainted");
+	ok(strstr(r, "\033[?1h") != NULL, "application cursor keys");
+	ok(strstr(r, "\033=") != NULL, "application keypad");
+	ok(strstr(r, "\033[?1000h") != NULL && strstr(r, "\033[?1006h"),
+	    "mouse reporting and SGR encoding");
+	ok(strstr(r, "\033[?2004h") != NULL, "bracketed paste");
+	ok(strstr(r, "\033[?1004h") != NULL, "focus events");
+	ok(strstr(r, "\033[?7l") != NULL, "autowrap off");
+	ok(strstr(r, "\033[4h") != NULL, "insert mode");
+	ok(strstr(r, "\033[6 q") != NULL, "steady bar cursor");
+	free(r);
+	feed(s, "\033[?1l\033>\033[?1000l\033[?2004l\033c");
+	r = repaint(s);
+	ok(strstr(r, "\033[?1h") == NULL && strstr(r, "\033=") == NULL &&
+	    strstr(r, "\033[?1000h") == NULL && strstr(r, "\033[?2004h") ==
+	    NULL && strstr(r, "\033[?1006h") == NULL,
+	    "modes reset are not repainted; RIS resets the rest");
+	free(r);
+	screen_free(s);
+}
+
+static void
+test_alternate(void)
+{
+	struct screen	*s = screen_new(10, 40, 50);
+	char		*r, *alt, *normal;
+
+	feed(s, "shell line 1\r\nshell line 2\r\n\033[?1049h\033[H\033[2J"
+	    "\033[44mfull screen\033[0m\033[5;5Hhere");
+	r = repaint(s);
+	normal = strstr(r, "shell line 2");
+	alt = strstr(r, "\033[?1049h");
+	ok(normal != NULL && alt != NULL && normal < alt,
+	    "normal screen first, then the alternate screen");
+	ok(alt != NULL && strstr(alt, "full screen") != NULL,
+	    "the alternate screen's content after the switch");
+	ok(fixed_point(s, 10, 40, 50), "alternate: the repaint is a fixed point");
+	free(r);
+	feed(s, "\033[?1049l");
+	r = repaint(s);
+	ok(strstr(r, "shell line 2") != NULL && strstr(r, "full screen") ==
+	    NULL && strstr(r, "\033[?1049h") == NULL,
+	    "leaving it restores the normal screen");
+	free(r);
+	screen_free(s);
+}
+
+static void
+test_history(void)
+{
+	struct screen	*s = screen_new(24, 80, 100);
+	char		 line[32], *r, *p, *q;
+	int		 i, inorder = 1;
+
+	for (i = 1; i <= 5000; i++) {
+		snprintf(line, sizeof line, "%d\r\n", i);
+		feed(s, line);
+	}
+	is_int((long long)screen_history(s), 100, "history keeps 100 lines");
+	r = repaint(s);
+	/* 100 lines of history and 23 on screen: 4878..5000. */
+	p = strstr(r, "\033[2J");
+	ok(p != NULL && strncmp(p + 4, "4878\r\n", 6) == 0,
+	    "history starts 100 lines above the screen");
+	p = p != NULL ? p + 4 : r;
+	for (i = 4878; i <= 5000 && inorder; i++) {
+		snprintf(line, sizeof line, "%d\r\n", i);
+		q = strstr(p, line);
+		inorder = q == p;
+		p = q != NULL ? q + strlen(line) : p;
+	}
+	ok(inorder, "then every line in order to the screen's last");
+	ok(fixed_point(s, 24, 80, 100), "history: the repaint is a fixed point");
+	free(r);
+	screen_free(s);
+
+	s = screen_new(24, 80, 0);
+	for (i = 1; i <= 100; i++)
+		feed(s, "x\r\n");
+	is_int((long long)screen_history(s), 0, "history 0 keeps none");
+	screen_free(s);
+}
+
+static void
+test_resize(void)
+{
+	struct screen	*s = screen_new(24, 80, 100);
+	char		 line[32], *r;
+	int		 i;
+
+	for (i = 1; i <= 20; i++) {
+		snprintf(line, sizeof line, "row %d\r\n", i);
+		feed(s, line);
+	}
+	feed(s, "prompt$ ");
+	screen_resize(s, 10, 40);
+	r = repaint(s);
+	ok(strstr(r, "row 1\r\n") != NULL && screen_history(s) == 11,
+	    "shrinking pushes the lines above the cursor's to the history");
+	ok(strstr(r, "prompt$ \033") != NULL && strstr(r, "\033[10;9H") != NULL,
+	    "and keeps the cursor on its line");
+	free(r);
+	screen_resize(s, 40, 120);
+	feed(s, "\r\nafter");
+	r = repaint(s);
+	ok(strstr(r, "prompt$ \r\nafter") != NULL, "growing keeps the lines");
+	free(r);
+	screen_resize(s, 0, 0);
+	screen_resize(s, 1, 1);
+	feed(s, "abcdef\r\nghi\033[99;99Hjkl");
+	r = repaint(s);
+	ok(strlen(r) > 0, "sizes below 2x2 are taken as 2x2");
+	free(r);
+	screen_free(s);
+}
+
+static void
+test_hostile(void)
+{
+	struct screen	*s = screen_new(24, 80, 2000);
+	static const char *bad[] = {
+		"\xe2\x82\x00\xf0\x9f\x00", "\xf0\x9f\x98", "\x00\x00\x00",
+		"\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80\xff\xfe",
+		"\033[99999999999999999999;1H", "\033]0;\xe2\x82\x00\007",
+		"\033[?1;2;3;4;5;6;7;8;9;10;11;12;13;14;15;16;17;18;19;20h",
+		"\033P\033[?1000h\033\\", "\033[" "1;2;3;4;5;6;7;8;9:1:2:3m",
+		"\033[1;2::::::::::::::::::::::::::::::m",
+	};
+	char		*big, *r;
+	size_t		 i, n = 4 * 1024 * 1024;
+	uint32_t	 x = 12345;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		screen_feed(s, bad[i], strlen(bad[i]) + 1);
+	feed(s, "\033[H\033[2J\033[?1;2;3;4;5;6;7;8;9;10;11;12;13;14;15;16;"
+	    "17;18;19;2004hAFTER");
+	r = repaint(s);
+	ok(strstr(r, "AFTER") != NULL && strstr(r, "\033[?2004h") == NULL,
+	    "a CSI with more than 16 parameters is ignored, not fatal");
+	free(r);
+	big = malloc(n);
+	for (i = 0; i < n; i++)
+		big[i] = (char)('a' + i % 26);
+	screen_feed(s, big, n);
+	ok(1, "a 4 MiB write in one call");
+	for (i = 0; i < n; i++) {
+		x = x * 1103515245 + 12345;
+		big[i] = (char)(x >> 16);
+	}
+	screen_feed(s, big, n);
+	screen_feed(s, big, n / 3);
+	screen_resize(s, 30, 100);
+	screen_feed(s, big + n / 3, n - n / 3);
+	ok(1, "10 MiB of random bytes with a resize");
+	feed(s, "\033c\033[?1049l\033[0mSTILL HERE");
+	r = repaint(s);
+	ok(strstr(r, "STILL HERE") != NULL, "the model still works after it");
+	ok(screen_memory(s) < 8 * 1024 * 1024,
+	    "its memory is bounded (%zu bytes)", screen_memory(s));
+	free(r);
+	free(big);
+	screen_free(s);
+}
+
+static void
+test_memory(void)
+{
+	struct screen	*s = screen_new(24, 80, SCREEN_HISTORY_DEFAULT);
+	size_t		 idle = screen_memory(s);
+	int		 i;
+
+	diag("idle 80x24 model with %d lines of history: %zu bytes",
+	    SCREEN_HISTORY_DEFAULT, idle);
+	ok(idle < 512 * 1024, "an idle 80x24 model is well under the ring");
+	for (i = 0; i < 3 * SCREEN_HISTORY_DEFAULT; i++)
+		feed(s, "0123456789012345678901234567890123456789"
+		    "0123456789012345678901234567890123456789");
+	diag("with the history full of 80-column lines: %zu bytes",
+	    screen_memory(s));
+	ok(screen_memory(s) < 1024 * 1024,
+	    "a full history of 80-column lines is under 1 MiB");
+	screen_free(s);
+}
+
+int
+main(void)
+{
+	test_drawing();
+	test_modes();
+	test_alternate();
+	test_history();
+	test_resize();
+	test_hostile();
+	test_memory();
+	return done_testing();
+}
