@@ -21,10 +21,10 @@ ALL_CFLAGS  = $(STD) $(WARN) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 # libvterm is linked statically, so the binary copied to a server needs
 # no library there.
-LIBS	= $(shell pkg-config --variable=libdir vterm 2>/dev/null || echo /usr/lib/x86_64-linux-gnu)/libvterm.a
+LIBS	= $(shell pkg-config --variable=libdir vterm 2>/dev/null || echo /usr/lib/x86_64-linux-gnu)/libvterm.a -lpthread
 
 LIBSRCS	= src/bridge.c src/buf.c src/client.c src/compat.c src/escape.c src/host.c \
-	  src/log.c src/netwatch.c src/proto.c src/pty.c src/remote.c src/ring.c src/screen.c \
+	  src/log.c src/netwatch.c src/proto.c src/pty.c src/remote.c src/model.c src/ring.c src/screen.c \
 	  src/sock.c src/ssh.c src/tty.c \
 	  src/xmalloc.c
 LIBOBJS	= $(LIBSRCS:src/%.c=$(B)/%.o)

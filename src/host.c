@@ -22,6 +22,7 @@
 #include "compat.h"
 #include "host.h"
 #include "log.h"
+#include "model.h"
 #include "proto.h"
 #include "pty.h"
 #include "ring.h"
@@ -65,7 +66,7 @@ struct host {
 	pid_t		 pid;
 	struct ring	 ring;
 	struct screen	*screen;	/* the terminal model */
-	uint64_t	 fed;		/* output the model has seen */
+	struct model	*model;		/* its thread, which feeds it */
 	uint64_t	 instance;
 	uint64_t	 in_next;	/* input offset expected next */
 	struct buf	 input;		/* accepted input not yet in the pty */
@@ -221,34 +222,6 @@ host_accept(struct host *h)
 	return 0;
 }
 
-/*
- * Feed the terminal model the output up to offset upto. It runs after the
- * attached client's output is queued, not before, so that forwarding never
- * waits for it; it must catch up before the ring overwrites what it has not
- * seen, before a resize and before a repaint.
- */
-static void
-host_model(struct host *h, uint64_t upto)
-{
-	const uint8_t	*p;
-	uint64_t	 tail = ring_tail(&h->ring);
-	size_t		 n;
-
-	if (h->fed < tail) {
-		/* Cannot happen: host_pty_read feeds first. Say so if it does. */
-		log_debug("model missed %llu bytes",
-		    (unsigned long long)(tail - h->fed));
-		h->fed = tail;
-	}
-	while (h->fed < upto) {
-		n = ring_peek(&h->ring, h->fed, &p);
-		if (n > upto - h->fed)
-			n = (size_t)(upto - h->fed);
-		screen_feed(h->screen, p, n);
-		h->fed += n;
-	}
-}
-
 /* Fill in INFO for `tether ls`. */
 static void
 host_info(struct host *h, struct msg_info *m)
@@ -263,8 +236,9 @@ host_info(struct host *h, struct msg_info *m)
 	m->rows = h->rows;
 	m->cols = h->cols;
 	snprintf(m->command, sizeof m->command, "%s", h->command);
-	host_model(h, ring_head(&h->ring));
-	snprintf(m->title, sizeof m->title, "%s", screen_title(h->screen));
+	snprintf(m->title, sizeof m->title, "%s",
+	    screen_title(model_lock(h->model, ring_head(&h->ring))));
+	model_unlock(h->model);
 }
 
 /* Resize the pty, clamping to what a terminal can be. */
@@ -280,8 +254,8 @@ host_resize(struct host *h, uint16_t rows, uint16_t cols)
 	h->rows = rows;
 	h->cols = cols;
 	/* What came before was written for the old size. */
-	host_model(h, ring_head(&h->ring));
-	screen_resize(h->screen, rows, cols);
+	screen_resize(model_lock(h->model, ring_head(&h->ring)), rows, cols);
+	model_unlock(h->model);
 	if (h->master != -1)
 		pty_resize(h->master, rows, cols);
 	log_debug("resized to %ux%u", cols, rows);
@@ -364,8 +338,8 @@ host_attach(struct host *h, struct conn *c, const struct msg_hello *m)
 	if ((e = proto_put_welcome(&c->out, &w)) != 0 || !repaint)
 		return e;
 	buf_init(&rb, SCREEN_REPAINT_MAX + 16 * 1024 * 1024);
-	host_model(h, head);
-	screen_repaint(h->screen, &rb, SCREEN_REPAINT_MAX);
+	screen_repaint(model_lock(h->model, head), &rb, SCREEN_REPAINT_MAX);
+	model_unlock(h->model);
 	left = buf_len(&rb);
 	do {
 		n = left < PROTO_CHUNK ? (size_t)left : PROTO_CHUNK;
@@ -603,11 +577,13 @@ host_pty_read(struct host *h, size_t room)
 	n = ring_space(&h->ring, &p);
 	if (n > room)
 		n = room;
-	if (ring_head(&h->ring) + n - h->fed > h->ring.cap)
-		host_model(h, ring_head(&h->ring) + n - h->ring.cap);
+	/* Never overwrite what the model has not read: wait for it. */
+	if (ring_head(&h->ring) + n > model_fed(h->model) + h->ring.cap)
+		model_wait(h->model, ring_head(&h->ring) + n - h->ring.cap);
 	got = read(h->master, p, n);
 	if (got > 0) {
 		ring_commit(&h->ring, (size_t)got);
+		model_publish(h->model, ring_head(&h->ring));
 		return;
 	}
 	if (got == -1 && (errno == EINTR || errno == EAGAIN))
@@ -888,7 +864,6 @@ host_loop(struct host *h)
 		host_drain(h, now);
 		host_timers(h, now);
 		host_flush_all(h);
-		host_model(h, ring_head(&h->ring));
 		if (host_done(h, now))
 			break;
 		room = h->master == -1 ? 0 : host_read_room(h, now);
@@ -1000,6 +975,7 @@ host_main(const struct host_opts *o, int lfd, int ready)
 	}
 	if (chdir("/") == -1)
 		log_debug("chdir /: %s", strerror(errno));
+	h.model = model_start(&h.ring, h.screen);
 	(void)write(ready, "", 1);
 	close(ready);
 	log_debug("session %s: pid %ld, ring %zu bytes", h.name, (long)h.pid,
@@ -1007,6 +983,7 @@ host_main(const struct host_opts *o, int lfd, int ready)
 	host_loop(&h);
 	log_debug("session %s ends", h.name);
 	host_unlisten(&h);
+	model_stop(h.model);
 	ring_free(&h.ring);
 	screen_free(h.screen);
 	buf_free(&h.input);
