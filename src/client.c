@@ -605,8 +605,7 @@ client_welcome(struct client *c, uint8_t type, struct reader *r)
 		c->shown = w.out_start - w.skipped;
 	c->instance = w.instance;
 	c->recv = c->acked = w.out_start;
-	/* A host that repaints says so with a minor version of 1 or more. */
-	c->repainting = w.resume != RESUME_EXACT && w.minor >= 1;
+	c->repainting = (w.flags & WELCOME_SCREEN) != 0;
 	c->repaint_fresh = w.resume == RESUME_FRESH;
 	buf_reset(&c->repaint);
 	if (c->repainting)

@@ -55,6 +55,7 @@ struct conn {
 	uint64_t	 progress;	/* ms of the last ack or write */
 	uint64_t	 blocked;	/* ms since the ring is full for it */
 	int		 stalled;	/* silent: no longer holds output */
+	int		 creator;	/* made before the program started */
 	int		 exit_sent;
 };
 
@@ -82,6 +83,7 @@ struct host {
 	uint64_t	 kill_at;	/* ms to send SIGKILL, 0 if not killing */
 	uint64_t	 drain_at;	/* ms to stop reading a finished pty */
 	uint64_t	 exit_at;	/* ms when the program exited */
+	uint64_t	 accepted;	/* connections so far */
 };
 
 static int	host_sigpipe[2] = { -1, -1 };
@@ -198,6 +200,8 @@ host_accept(struct host *h)
 	c = xcalloc(1, sizeof *c);
 	c->fd = fd;
 	c->state = CONN_HELLO;
+	/* host_create's connection is first in the queue: the creator's. */
+	c->creator = h->accepted++ == 0;
 	c->opened = c->progress = host_now();
 	buf_init(&c->in, CONN_IN_MAX);
 	buf_init(&c->out, CONN_OUT_MAX);
@@ -309,6 +313,12 @@ host_attach(struct host *h, struct conn *c, const struct msg_hello *m)
 	 * the head, which the model has seen.
 	 */
 	repaint = w.resume != RESUME_EXACT && (m->flags & HELLO_SCREEN);
+	/*
+	 * The client that created the session gets its output as bytes from
+	 * the start, as ssh would show it, not a cleared and repainted screen.
+	 */
+	if (c->creator && w.resume == RESUME_FRESH && w.out_start == 0)
+		repaint = 0;
 	if (repaint) {
 		w.skipped += head - w.out_start;
 		w.out_start = head;
@@ -331,6 +341,7 @@ host_attach(struct host *h, struct conn *c, const struct msg_hello *m)
 	w.in_next = h->in_next;
 	w.rows = h->rows;
 	w.cols = h->cols;
+	w.flags = repaint ? WELCOME_SCREEN : 0;
 	snprintf(w.name, sizeof w.name, "%s", h->name);
 	log_debug("attached: resume %u from %llu, skipped %llu%s", w.resume,
 	    (unsigned long long)w.out_start, (unsigned long long)w.skipped,

@@ -143,8 +143,9 @@ proto_put_welcome(struct buf *out, const struct msg_welcome *m)
 	    (r = buf_put_u64(out, m->skipped)) == 0 &&
 	    (r = buf_put_u64(out, m->in_next)) == 0 &&
 	    (r = buf_put_u16(out, m->rows)) == 0 &&
-	    (r = buf_put_u16(out, m->cols)) == 0)
-		r = buf_put_str(out, m->name);
+	    (r = buf_put_u16(out, m->cols)) == 0 &&
+	    (r = buf_put_str(out, m->name)) == 0)
+		r = buf_put_u8(out, m->flags);
 	return frame_end(out, pos, r);
 }
 
@@ -164,6 +165,9 @@ proto_get_welcome(struct reader *r, struct msg_welcome *m)
 		return BUF_ERR_SHORT;
 	if ((e = rd_str(r, m->name, sizeof m->name)) != 0)
 		return e;
+	/* 1.1 appended flags; a 1.0 host's WELCOME ends before them. */
+	if (r->left > 0 && rd_u8(r, &m->flags) != 0)
+		return BUF_ERR_SHORT;
 	if (m->resume > RESUME_BEHIND || m->instance == 0)
 		return PROTO_ERR_VALUE;
 	return 0;

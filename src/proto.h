@@ -56,6 +56,8 @@ enum hello_mode {
 
 /* HELLO flags. */
 #define HELLO_SCREEN		0x1	/* repaint (SCREEN) for a missing offset */
+/* WELCOME flags. */
+#define WELCOME_SCREEN		0x1	/* SCREEN frames follow this WELCOME */
 
 enum resume_kind {
 	RESUME_EXACT = 0,	/* bytes follow right after what you showed */
@@ -103,6 +105,7 @@ struct msg_welcome {
 	uint16_t	rows;
 	uint16_t	cols;
 	char		name[PROTO_NAME_MAX + 1];
+	uint8_t		flags;		/* 1.1: WELCOME_SCREEN */
 };
 
 struct msg_info {

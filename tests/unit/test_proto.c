@@ -151,6 +151,7 @@ test_rt_hello_welcome(void)
 
 	buf_reset(&b);
 	strcpy(w.name, "a-session.name@host:1=2,x+y_z");
+	w.flags = WELCOME_SCREEN;
 	is_int(proto_put_welcome(&b, &w), 0, "put WELCOME");
 	is_int(one_frame(&b, &type, &body), 1, "WELCOME frame");
 	is_int(type, MSG_WELCOME, "WELCOME type");
@@ -165,6 +166,7 @@ test_rt_hello_welcome(void)
 	is_int(w2.rows, 50, "WELCOME rows");
 	is_int(w2.cols, 132, "WELCOME cols");
 	is_str(w2.name, w.name, "WELCOME name");
+	is_int(w2.flags, WELCOME_SCREEN, "WELCOME flags");
 	is_int(body.left, 0, "WELCOME body consumed");
 
 	/* The longest name. */
@@ -529,12 +531,14 @@ test_body_cuts(void)
 	int			 bad;
 
 	buf_init(&b, 4096);
-#define CUTS(name, putcall, getcall) do {				\
+#define CUTS(name, putcall, getcall) CUTS_TO(name, putcall, getcall, 0)
+/* A message whose last `opt` bytes were appended by a minor version. */
+#define CUTS_TO(name, putcall, getcall, opt) do {			\
 	buf_reset(&b);							\
 	putcall;							\
 	one_frame(&b, &type, &body);					\
 	bad = 0;							\
-	for (k = 0; k < body.left; k++) {				\
+	for (k = 0; k < body.left - (opt); k++) {			\
 		rd_init(&cut, body.p, k);				\
 		if ((getcall) != BUF_ERR_SHORT)				\
 			bad++;						\
@@ -544,8 +548,12 @@ test_body_cuts(void)
 	is_int(bad, 0, name " cut at every byte is BUF_ERR_SHORT");	\
 } while (0)
 	CUTS("HELLO", proto_put_hello(&b, &h), proto_get_hello(&cut, &h2));
-	CUTS("WELCOME", proto_put_welcome(&b, &w),
-	    proto_get_welcome(&cut, &w2));
+	CUTS_TO("WELCOME", proto_put_welcome(&b, &w),
+	    proto_get_welcome(&cut, &w2), 1);
+	rd_init(&cut, body.p, body.left - 1);
+	is_int(proto_get_welcome(&cut, &w2), 0,
+	    "a 1.0 WELCOME (without the flags of 1.1) decodes");
+	is_int(w2.flags, 0, "and has no flags");
 	CUTS("INFO", proto_put_info(&b, &m), proto_get_info(&cut, &m2));
 	CUTS("OUTPUT", proto_put_data(&b, MSG_OUTPUT, 1, "", 0),
 	    proto_get_data(&cut, &a, &dp, &dlen));
@@ -793,7 +801,8 @@ test_names(void)
 	is_str(proto_type_name(MSG_HELLO), "HELLO", "name of HELLO");
 	is_str(proto_type_name(MSG_INPUT_ACK), "INPUT_ACK", "name of INPUT_ACK");
 	is_str(proto_type_name(MSG_SKIP), "SKIP", "name of SKIP");
-	is_str(proto_type_name(15), "UNKNOWN", "type 15 is unknown");
+	is_str(proto_type_name(MSG_SCREEN), "SCREEN", "name of SCREEN");
+	is_str(proto_type_name(16), "UNKNOWN", "type 16 is unknown");
 	is_str(proto_type_name(0xff), "UNKNOWN", "type 255 is unknown");
 	ok(proto_type_name(0) != NULL, "type 0 has some name");
 }
