@@ -26,6 +26,8 @@
 #define FEED_CHUNK	(16 * 1024)	/* input per call; output <= 3x */
 #define CELL_CHARS	4		/* a base character and 3 combining */
 #define CELL_CONT	0xffffffffu	/* right half of a wide character */
+#define ROW_WRAPPED	(1 << 30)	/* in used: text goes on in the next row */
+#define ROW_USED(u)	((u) & 0xffff)
 #define SCAN_PARAMS	16
 
 enum {
@@ -34,6 +36,8 @@ enum {
 	PEN_BLINK = 4,
 	PEN_REVERSE = 8,
 	PEN_STRIKE = 16,
+	PEN_DIM = 32,		/* SGR 2: libvterm 0.1.4 has no such attribute */
+	PEN_CONCEAL = 64,	/* SGR 8: nor this one */
 };
 
 struct pen {
@@ -58,7 +62,8 @@ struct cell {
 struct grid {
 	struct cell	*cells;
 	struct cell	**row;
-	int		*used;		/* per row: cells from here on are blank */
+	int		*used;		/* per row: cells from here on are blank,
+					   and ROW_WRAPPED */
 	int		 rows;
 	int		 cols;
 };
@@ -66,6 +71,7 @@ struct grid {
 struct line {
 	char		*text;		/* rendered: SGR and UTF-8 */
 	size_t		 len;
+	int		 wrapped;	/* goes on in the next line */
 };
 
 /* What the scanner follows: the modes libvterm does not report. */
@@ -85,6 +91,7 @@ struct modes {
 	char		 g[2];		/* G0 and G1 designations */
 	int		 cursor_style;	/* DECSCUSR's; -1: never set */
 	int		 cursor_blink;	/* ?12; -1: never set */
+	uint8_t		 sgr;		/* PEN_DIM and PEN_CONCEAL, now */
 	uint8_t		 gl;		/* 0: G0 (SI), 1: G1 (SO) */
 };
 
@@ -104,6 +111,8 @@ struct scanner {
 	char		 cinter;	/* CSI intermediate byte, or 0 */
 	int		 nparams;
 	int		 params[SCAN_PARAMS];	/* -1: missing */
+	uint32_t	 sub;		/* bit i: params[i] follows a colon */
+	uint8_t		 sgr;		/* PEN_DIM | PEN_CONCEAL after an SGR */
 	int		 bad;		/* a CSI we do not follow */
 	int		 drop;		/* a CSI libvterm must not see */
 	int		 charset;	/* a charset change to apply: its byte */
@@ -132,6 +141,11 @@ struct screen {
 	size_t		 hist_first;
 	size_t		 hist_len;
 	size_t		 hist_bytes;
+
+	int		 last_row;	/* where the last glyph went */
+	int		 last_col;
+	int		 last_end;
+	int		 moved;		/* the cursor moved since */
 
 	uint8_t		 utf8[4];	/* an unfinished UTF-8 sequence */
 	int		 utf8_have;
@@ -187,8 +201,11 @@ grid_resize(struct grid *g, int rows, int cols, int shift,
 	for (r = 0; r < rows && r + shift < g->rows; r++) {
 		for (c = 0; c < cols && c < g->cols; c++)
 			*cell_at(&n, r, c) = *cell_at(g, r + shift, c);
-		n.used[r] = g->used[r + shift] < cols ? g->used[r + shift] :
-		    cols;
+		c = ROW_USED(g->used[r + shift]);
+		n.used[r] = c < cols ? c : cols;
+		/* A wrap stays one only at the same width. */
+		if (cols == g->cols)
+			n.used[r] |= g->used[r + shift] & ROW_WRAPPED;
 	}
 	/* A wide character cut in half at the new right edge goes. */
 	for (r = 0; r < rows && r + shift < g->rows && cols < g->cols; r++)
@@ -281,6 +298,8 @@ put_pen(struct buf *b, const struct pen *p)
 	put_str(b, "\033[0");
 	if (p->attrs & PEN_BOLD)
 		put_str(b, ";1");
+	if (p->attrs & PEN_DIM)
+		put_str(b, ";2");
 	if (p->attrs & PEN_ITALIC)
 		put_str(b, ";3");
 	if (p->underline == 1)
@@ -293,6 +312,8 @@ put_pen(struct buf *b, const struct pen *p)
 		put_str(b, ";5");
 	if (p->attrs & PEN_REVERSE)
 		put_str(b, ";7");
+	if (p->attrs & PEN_CONCEAL)
+		put_str(b, ";8");
 	if (p->attrs & PEN_STRIKE)
 		put_str(b, ";9");
 	if (p->font > 0 && p->font < 10)
@@ -354,7 +375,7 @@ render_row(struct screen *s, struct grid *g, int row, struct buf *b)
 	uint8_t			*o, *start;
 	int			 col, end, k, acs = 0;
 
-	for (end = g->used[row]; end > 0; end--)
+	for (end = ROW_USED(g->used[row]); end > 0; end--)
 		if (!cell_is_blank(&r[end - 1], &s->blank))
 			break;
 	if (buf_reserve(b, (size_t)end * CELL_BYTES + 16, &start) != 0)
@@ -396,6 +417,17 @@ render_row(struct screen *s, struct grid *g, int row, struct buf *b)
 	buf_commit(b, (size_t)(o - start));
 }
 
+/*
+ * Does row go on in the next one? Only when it is drawn to its last column,
+ * so that the terminal given it wraps by itself.
+ */
+static int
+row_wraps(struct screen *s, struct grid *g, int row)
+{
+	return (g->used[row] & ROW_WRAPPED) && g->cols > 0 &&
+	    !cell_is_blank(&g->row[row][g->cols - 1], &s->blank);
+}
+
 /* ------------------------------------------------------------ history */
 
 static void
@@ -419,6 +451,7 @@ hist_push(struct screen *s, struct grid *g, int row)
 	at = (s->hist_first + s->hist_len) % s->hist_max;
 	l = &s->hist[at];
 	l->len = buf_len(b);
+	l->wrapped = row_wraps(s, g, row);
 	l->text = xmalloc(l->len + 1);
 	if (l->len > 0)
 		memcpy(l->text, buf_ptr(b), l->len);
@@ -437,7 +470,7 @@ static const uint16_t dec_graphics[31] = {
 	0x25c6, 0x2592, 0x2409, 0x240c, 0x240d, 0x240a, 0x00b0, 0x00b1,
 	0x2424, 0x240b, 0x2518, 0x2510, 0x250c, 0x2514, 0x253c, 0x23ba,
 	0x23bb, 0x2500, 0x23bc, 0x23bd, 0x251c, 0x2524, 0x2534, 0x252c,
-	0x2502, 0x2264, 0x2265, 0x03c0, 0x2260, 0x00a3, 0x00b7,
+	0x2502, 0x2a7d, 0x2a7e, 0x03c0, 0x2260, 0x00a3, 0x00b7,
 };
 
 static uint32_t
@@ -473,6 +506,7 @@ cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 	for (k = 0; k < CELL_CHARS && info->chars[k] != 0; k++)
 		c->ch[k] = info->chars[k];
 	c->pen = s->pen;
+	c->pen.attrs |= s->modes.sgr;
 	c->acs = 0;
 	if (s->modes.g[s->modes.gl] == '0' && info->chars[1] == 0 &&
 	    (c->ch[0] == 0x5f ? 0 : (k = (int)dec_ascii(c->ch[0])) != 0)) {
@@ -480,8 +514,21 @@ cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 		c->acs = 1;
 	}
 	k = pos.col + (info->width == 2 ? 3 : 2);	/* with a neighbour */
-	if (g->used[pos.row] < k)
-		g->used[pos.row] = k < g->cols ? k : g->cols;
+	if (ROW_USED(g->used[pos.row]) < k)
+		g->used[pos.row] = (g->used[pos.row] & ROW_WRAPPED) |
+		    (k < g->cols ? k : g->cols);
+	/*
+	 * A glyph at the start of a row right after one in the last column
+	 * of the row above, with no cursor movement between: autowrap. The
+	 * row above goes on in this one, which a repaint keeps.
+	 */
+	if (pos.col == 0 && pos.row > 0 && !s->moved && s->last_end >= g->cols &&
+	    (s->last_row == pos.row - 1 || s->last_row == pos.row))
+		g->used[pos.row - 1] |= ROW_WRAPPED;
+	s->last_row = pos.row;
+	s->last_col = pos.col;
+	s->last_end = pos.col + info->width;
+	s->moved = 0;
 	if (info->width == 2 && pos.col + 1 < g->cols) {
 		c = cell_at(g, pos.row, pos.col + 1);
 		if (pos.col + 2 < g->cols &&
@@ -490,6 +537,7 @@ cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 		memset(c->ch, 0, sizeof c->ch);
 		c->ch[0] = CELL_CONT;
 		c->pen = s->pen;
+		c->pen.attrs |= s->modes.sgr;
 	}
 	return 1;
 }
@@ -502,6 +550,9 @@ cb_movecursor(VTermPos pos, VTermPos oldpos, int visible, void *user)
 	(void)oldpos;
 	s->cursor = pos;
 	s->cursor_visible = visible;
+	/* Resting on the last glyph (a pending wrap) is no movement. */
+	if (pos.row != s->last_row || pos.col != s->last_col)
+		s->moved = 1;
 	return 1;
 }
 
@@ -510,18 +561,22 @@ static void
 row_erase(struct screen *s, struct grid *g, int r, int from, int to)
 {
 	struct pen	 p = s->blank;
-	int		 c, *used = &g->used[r];
+	int		 c, used = ROW_USED(g->used[r]);
+	int		 wrapped = g->used[r] & ROW_WRAPPED;
 
 	p.bg = s->pen.bg;
+	if (to >= g->cols)
+		wrapped = 0;
 	if (pen_equal(&p, &s->blank)) {
 		/* Beyond used all is blank already. */
-		if (to >= *used) {
-			to = *used;
-			if (from < *used)
-				*used = from;
+		if (to >= used) {
+			to = used;
+			if (from < used)
+				used = from;
 		}
-	} else if (*used < to)
-		*used = to;
+	} else if (used < to)
+		used = to;
+	g->used[r] = used | wrapped;
 	for (c = from; c < to; c++)
 		cell_blank(&g->row[r][c], &p);
 }
@@ -610,8 +665,9 @@ cb_moverect(VTermRect dest, VTermRect src, void *user)
 		memmove(cell_at(g, dest.start_row + r, dest.start_col),
 		    cell_at(g, src.start_row + r, src.start_col),
 		    (size_t)w * sizeof(struct cell));
-		if (g->used[dest.start_row + r] < dest.start_col + w)
-			g->used[dest.start_row + r] = dest.start_col + w;
+		if (ROW_USED(g->used[dest.start_row + r]) < dest.start_col + w)
+			g->used[dest.start_row + r] = (dest.start_col + w) |
+			    (g->used[dest.start_row + r] & ROW_WRAPPED);
 	}
 	return 1;
 }
@@ -860,6 +916,42 @@ scan_dec_mode(struct modes *m, int n, uint8_t on)
 	}
 }
 
+/*
+ * SGR: follow dim and conceal, which libvterm drops. The change takes
+ * effect once libvterm has drawn what came before (as a charset change).
+ */
+static void
+scan_sgr(struct screen *s)
+{
+	struct scanner	*sc = &s->scan;
+	uint8_t		 v = s->modes.sgr;
+	int		 i, p;
+
+	if (sc->nparams == 0)
+		v = 0;
+	for (i = 0; i < sc->nparams; i++) {
+		if (sc->sub & (1u << i))
+			continue;	/* a sub-parameter: 38:2:r:g:b */
+		p = sc->params[i];
+		if (p <= 0)
+			v = 0;
+		else if (p == 2)
+			v |= PEN_DIM;
+		else if (p == 22)
+			v &= (uint8_t)~PEN_DIM;
+		else if (p == 8)
+			v |= PEN_CONCEAL;
+		else if (p == 28)
+			v &= (uint8_t)~PEN_CONCEAL;
+		else if ((p == 38 || p == 48 || p == 58) && i + 1 <
+		    sc->nparams && !(sc->sub & (1u << (i + 1))))
+			i += sc->params[i + 1] == 5 ? 2 :
+			    sc->params[i + 1] == 2 ? 4 : 1;
+	}
+	sc->sgr = v;
+	sc->charset = 'm';
+}
+
 static void
 scan_csi(struct screen *s, char final)
 {
@@ -892,6 +984,8 @@ scan_csi(struct screen *s, char final)
 		modes_reset(m, 0);
 	if (final == 'q' && sc->priv == 0 && sc->cinter == ' ')
 		m->cursor_style = p0 >= 0 && p0 <= 6 ? p0 : 0;
+	if (final == 'm' && sc->priv == 0 && sc->cinter == 0)
+		scan_sgr(s);
 }
 
 static void
@@ -948,6 +1042,7 @@ scan_byte(struct screen *s, uint8_t c)
 			sc->state = SC_CSI;
 			sc->priv = sc->cinter = 0;
 			sc->nparams = 0;
+			sc->sub = 0;
 			sc->bad = sc->drop = 0;
 		} else if (c == ']' || c == 'P' || c == '_' || c == '^' ||
 		    c == 'X')
@@ -1010,6 +1105,8 @@ scan_byte(struct screen *s, uint8_t c)
 				sc->drop = 1;
 				return SCAN_CANCEL;
 			}
+			if (c == ':')
+				sc->sub |= 1u << sc->nparams;
 			sc->params[sc->nparams++] = -1;
 			return SCAN_KEEP;
 		}
@@ -1064,6 +1161,8 @@ scan(struct screen *s, uint8_t *p, size_t len)
 		from = i + 1;
 		if (cs == 0x0e || cs == 0x0f)
 			s->modes.gl = cs == 0x0e;
+		else if (cs == 'm')
+			s->modes.sgr = sc->sgr;
 		else
 			s->modes.g[cs == ')'] = sc->inter;
 	}
@@ -1229,6 +1328,7 @@ screen_resize(struct screen *s, uint16_t rows, uint16_t cols)
 	if (r == s->rows && c == s->cols)
 		return;
 	vterm_set_size(s->vt, r, c);
+	s->moved = 1;
 	/* Like xterm and tmux: a resize ends the scrolling region. */
 	s->modes.top = s->modes.bottom = 0;
 }
@@ -1264,6 +1364,41 @@ put_dec_mode(struct buf *b, int n, int on)
 	put_fmt(b, on ? "\033[?%dh" : "\033[?%dl", n, 0);
 }
 
+/*
+ * Is the cursor waiting to wrap? After a glyph in the last column the
+ * cursor stays on it, and the next glyph goes to the next line: so it is
+ * when nothing has moved the cursor since that glyph.
+ */
+static int
+screen_phantom(struct screen *s)
+{
+	return !s->moved && s->modes.autowrap && s->last_end >= s->cols &&
+	    s->cursor.row == s->last_row && s->cursor.col == s->last_col &&
+	    s->last_row < s->rows && s->last_col < s->cols;
+}
+
+/*
+ * Leave the terminal waiting to wrap, as the model is: write the last
+ * glyph again where it is (the cursor is there), in its own pen and set.
+ */
+static void
+repaint_phantom(struct screen *s, struct buf *b)
+{
+	struct cell	*c = &s->grids[s->alt].row[s->last_row][s->last_col];
+	uint8_t		 u[CELL_CHARS * 4];
+	size_t		 n = 0;
+	int		 k;
+
+	if (c->ch[0] == 0 || c->ch[0] == CELL_CONT)
+		return;
+	for (k = 0; k < CELL_CHARS && c->ch[k] != 0; k++)
+		n += utf8_encode(c->ch[k], u + n);
+	put_pen(b, &c->pen);
+	put_str(b, c->acs ? "\017\033(0" : "\017\033(B");
+	buf_put(b, u, n);
+	put_str(b, "\033[0m");
+}
+
 /* The modes, margins, charsets, title and cursor, after the cells. */
 static void
 repaint_state(struct screen *s, struct buf *b)
@@ -1271,11 +1406,9 @@ repaint_state(struct screen *s, struct buf *b)
 	struct modes	*m = &s->modes;
 	static const int mouse[3] = { 1000, 1002, 1003 };
 	static const int enc[3] = { 1005, 1006, 1015 };
+	struct pen	 pen;
 	int		 i, top, bottom, row;
 
-	put_fmt(b, "\033(%c\033)%c", m->g[0], m->g[1]);
-	if (m->gl)
-		put_str(b, "\016");
 	top = m->top > 0 ? m->top : 1;
 	bottom = m->bottom > 0 ? m->bottom : s->rows;
 	if (bottom > s->rows)
@@ -1286,10 +1419,6 @@ repaint_state(struct screen *s, struct buf *b)
 		top = 1;
 	if (m->origin)
 		put_dec_mode(b, 6, 1);
-	if (!m->autowrap)
-		put_dec_mode(b, 7, 0);
-	if (m->insert)
-		put_str(b, "\033[4h");
 	if (m->newline)
 		put_str(b, "\033[20h");
 	if (m->cursor_keys)
@@ -1326,8 +1455,20 @@ repaint_state(struct screen *s, struct buf *b)
 	if (m->origin)
 		row -= top - 1;
 	put_fmt(b, "\033[%d;%dH", row < 1 ? 1 : row, s->cursor.col + 1);
-	if (!pen_equal(&s->pen, &s->blank))
-		put_pen(b, &s->pen);
+	if (screen_phantom(s))
+		repaint_phantom(s, b);
+	/* Only now: these change how the glyph above would be written. */
+	if (!m->autowrap)
+		put_dec_mode(b, 7, 0);
+	if (m->insert)
+		put_str(b, "\033[4h");
+	put_fmt(b, "\033(%c\033)%c", m->g[0], m->g[1]);
+	if (m->gl)
+		put_str(b, "\016");
+	pen = s->pen;
+	pen.attrs |= m->sgr;
+	if (!pen_equal(&pen, &s->blank))
+		put_pen(b, &pen);
 	put_dec_mode(b, 25, s->cursor_visible);
 }
 
@@ -1356,12 +1497,13 @@ screen_repaint(struct screen *s, struct buf *b, size_t max)
 		struct line *l = &s->hist[(s->hist_first + i) % s->hist_max];
 
 		buf_put(b, l->text, l->len);
-		put_str(b, "\r\n");
+		if (!l->wrapped)
+			put_str(b, "\r\n");
 	}
 	g = &s->grids[0];
 	for (r = 0; r < g->rows; r++) {
 		render_row(s, g, r, b);
-		if (r + 1 < g->rows)
+		if (r + 1 < g->rows && !row_wraps(s, g, r))
 			put_str(b, "\r\n");
 	}
 	if (s->alt) {

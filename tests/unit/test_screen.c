@@ -98,6 +98,38 @@ test_drawing(void)
 }
 
 static void
+test_wrap_and_sgr(void)
+{
+	struct screen	*s = screen_new(24, 80, 100);
+	char		 want[200], *r;
+	int		 i;
+
+	for (i = 0; i < 100; i++)
+		feed(s, "x");
+	feed(s, "\r\nnext\r\n\033[2mdim\033[22m \033[8mhidden\033[0m "
+	    "\033[38;2;2;8;22mrgb\033[0m");
+	memset(want, 'x', 100);
+	want[100] = '\0';
+	r = repaint(s);
+	ok(strstr(r, want) != NULL,
+	    "a line wrapped by the terminal is repainted unbroken");
+	ok(strstr(r, "\r\nnext\r\n") != NULL, "a line ended by CR LF ends");
+	ok(strstr(r, "\033[0;2mdim") != NULL, "dim (which libvterm drops)");
+	ok(strstr(r, "\033[0;8mhidden") != NULL,
+	    "concealed (which libvterm drops)");
+	ok(strstr(r, "\033[0;38;2;2;8;22mrgb") != NULL,
+	    "colour components 2, 8 and 22 are not taken for attributes");
+	ok(fixed_point(s, 24, 80, 100), "wrap: the repaint is a fixed point");
+	free(r);
+	for (i = 0; i < 30; i++)
+		feed(s, "\r\n");
+	r = repaint(s);
+	ok(strstr(r, want) != NULL, "and so is it from the history");
+	free(r);
+	screen_free(s);
+}
+
+static void
 test_modes(void)
 {
 	struct screen	*s = screen_new(24, 80, 0);
@@ -295,6 +327,7 @@ int
 main(void)
 {
 	test_drawing();
+	test_wrap_and_sgr();
 	test_modes();
 	test_alternate();
 	test_history();
