@@ -56,6 +56,8 @@ struct conn {
 	uint64_t	 blocked;	/* ms since the ring is full for it */
 	int		 stalled;	/* silent: no longer holds output */
 	int		 creator;	/* made before the program started */
+	int		 bye;		/* it said DETACH */
+	int		 eof;		/* it closed its end */
 	int		 exit_sent;
 };
 
@@ -84,6 +86,7 @@ struct host {
 	uint64_t	 drain_at;	/* ms to stop reading a finished pty */
 	uint64_t	 exit_at;	/* ms when the program exited */
 	uint64_t	 accepted;	/* connections so far */
+	int		 owed;		/* a lost client is owed output and EXIT */
 };
 
 static int	host_sigpipe[2] = { -1, -1 };
@@ -146,7 +149,13 @@ host_conn_free(struct host *h, struct conn *c)
 	}
 	if (h->attached == c) {
 		h->attached = NULL;
-		log_debug("client detached");
+		/*
+		 * A client that went away without saying so (a dropped link)
+		 * will be back for what it has not seen: if the program ends
+		 * meanwhile, its last output and exit status are kept for it.
+		 */
+		h->owed = !c->bye && !(c->exit_sent && c->eof);
+		log_debug("client detached%s", h->owed ? " (lost)" : "");
 	}
 	close(c->fd);
 	buf_free(&c->in);
@@ -239,6 +248,7 @@ host_info(struct host *h, struct msg_info *m)
 	m->attached = h->attached != NULL;
 	m->rows = h->rows;
 	m->cols = h->cols;
+	m->exited = h->exited != 0;
 	snprintf(m->command, sizeof m->command, "%s", h->command);
 	snprintf(m->title, sizeof m->title, "%s",
 	    screen_title(model_lock(h->model, ring_head(&h->ring))));
@@ -417,6 +427,7 @@ host_hello(struct host *h, struct conn *c, uint8_t type, struct reader *r)
 		return host_queued(h, c, proto_put_info(&c->out, &info));
 	case HELLO_KILL:
 		c->state = CONN_WAIT_EXIT;
+		h->owed = 0;		/* nobody is to collect it now */
 		host_kill(h);
 		return 0;
 	}
@@ -497,6 +508,7 @@ host_frame(struct host *h, struct conn *c, uint8_t type, struct reader *r,
 		return 0;
 	case MSG_DETACH:
 		log_debug("client said goodbye");
+		c->bye = 1;
 		host_conn_free(h, c);
 		return -1;
 	}
@@ -524,6 +536,8 @@ host_conn_read(struct host *h, struct conn *c)
 	if (n == -1 && (errno == EINTR || errno == EAGAIN))
 		return;
 	if (n <= 0) {
+		/* After EXIT, the client's close says that EXIT arrived. */
+		c->eof = n == 0;
 		host_conn_free(h, c);
 		return;
 	}
@@ -676,7 +690,9 @@ host_reap(struct host *h)
 	h->exited = 1;
 	h->status = status;
 	log_debug("program exited, status %d", status);
-	host_unlisten(h);
+	/* Stay reachable for a client that is attached or owed the end. */
+	if (h->attached == NULL && !h->owed)
+		host_unlisten(h);
 	h->drain_at = host_now() + 200;
 	h->exit_at = host_now();
 }
@@ -720,6 +736,15 @@ host_done(struct host *h, uint64_t now)
 
 	if (!h->exited || h->master != -1)
 		return 0;
+	/*
+	 * The attached client has the end once it closes after EXIT; one
+	 * that was lost, or is silent, may come back for it for a while.
+	 */
+	if (h->owed || h->attached != NULL) {
+		if (now - h->exit_at < HOST_OWED_MS)
+			return 0;
+		log_debug("the client did not come back for the end");
+	}
 	for (i = 0; i < HOST_MAX_CONNS; i++) {
 		if ((c = h->conns[i]) == NULL)
 			continue;
@@ -813,6 +838,8 @@ host_timeout(struct host *h, uint64_t now)
 		next = h->drain_at;
 	if (h->exited && h->exit_at + HOST_EXIT_LINGER_MS < next)
 		next = h->exit_at + HOST_EXIT_LINGER_MS + 1;
+	if (h->exited && h->owed && h->exit_at + HOST_OWED_MS < next)
+		next = h->exit_at + HOST_OWED_MS + 1;
 	if ((c = h->attached) != NULL && c->blocked != 0 && !c->stalled) {
 		if (c->blocked + HOST_STALL_MS < next)
 			next = c->blocked + HOST_STALL_MS;
@@ -855,8 +882,8 @@ host_flush_all(struct host *h)
 			if (c == h->attached)
 				h->attached = NULL;
 			host_conn_free(h, c);
-		} else if (c == h->attached && c->exit_sent)
-			host_conn_free(h, c);
+		}
+		/* An attached client that has EXIT closes when it has it. */
 	}
 }
 

@@ -16,6 +16,7 @@
 #define HOST_MAX_CONNS		16	/* connections at once */
 #define HOST_TAIL_BYTES		(64 * 1024) /* output shown to a fresh client */
 #define HOST_EXIT_LINGER_MS	10000	/* wait for a silent client at exit */
+#define HOST_OWED_MS		(30 * 60 * 1000) /* keep an exit for a lost client */
 
 struct host_opts {
 	const char	*dir;

@@ -189,8 +189,9 @@ proto_put_info(struct buf *out, const struct msg_info *m)
 	    (r = buf_put_u8(out, m->attached)) == 0 &&
 	    (r = buf_put_u16(out, m->rows)) == 0 &&
 	    (r = buf_put_u16(out, m->cols)) == 0 &&
-	    (r = buf_put_str(out, m->command)) == 0)
-		r = buf_put_str(out, m->title);
+	    (r = buf_put_str(out, m->command)) == 0 &&
+	    (r = buf_put_str(out, m->title)) == 0)
+		r = buf_put_u8(out, m->exited);
 	return frame_end(out, pos, r);
 }
 
@@ -210,7 +211,12 @@ proto_get_info(struct reader *r, struct msg_info *m)
 		return BUF_ERR_SHORT;
 	if ((e = rd_str(r, m->command, sizeof m->command)) != 0)
 		return e;
-	return rd_str(r, m->title, sizeof m->title);
+	if ((e = rd_str(r, m->title, sizeof m->title)) != 0)
+		return e;
+	/* 1.1 appended exited; a 1.0 host's INFO ends before it. */
+	if (r->left > 0 && rd_u8(r, &m->exited) != 0)
+		return BUF_ERR_SHORT;
+	return 0;
 }
 
 /* Encode OUTPUT or INPUT: an offset and the bytes that start there. */

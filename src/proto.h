@@ -119,6 +119,7 @@ struct msg_info {
 	uint16_t	cols;
 	char		command[PROTO_TEXT_MAX];
 	char		title[PROTO_TITLE_MAX];
+	uint8_t		exited;		/* 1.1: kept for a lost client */
 };
 
 int	proto_frame(struct buf *, uint8_t *, struct reader *, size_t *);

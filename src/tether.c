@@ -555,8 +555,8 @@ cmd_ls(int argc, char **argv)
 			snprintf(size, sizeof size, "%ux%u", info[i].cols,
 			    info[i].rows);
 			printf("%-*s  %-8s  %7lu  %-9s  %-19s  %-19s  %s\n",
-			    (int)w, info[i].name, info[i].attached ?
-			    "attached" : "detached",
+			    (int)w, info[i].name, info[i].exited ? "exited" :
+			    info[i].attached ? "attached" : "detached",
 			    (unsigned long)info[i].host_pid, size, created,
 			    attached, info[i].title[0] != '\0' ?
 			    info[i].title : info[i].command[0] != '\0' ?

@@ -404,4 +404,32 @@ is "$(session_procs rn sleep 5151 | wc -l)" 1 "four racing new: one program"
 run "$TETHER" kill rn
 wait
 
+# ------------------------------------------------ the end, kept for a lost client
+# A client lost without a word (here: killed) is owed what it missed: if
+# the program ends before it comes back, the session stays, listed as
+# exited, with the last output and the exit status for the next client.
+term_start o1 80 24 "$TETHER" attach owed -- sh -c \
+    "while [ ! -e $W/owed.go ]; do sleep 0.05; done; echo LAST-WORDS; exit 7"
+wait_until session_is owed attached
+kill -KILL "$(term_pid)"
+ok "owed: the client is killed" term_wait_dead
+wait_until session_is owed detached
+touch "$W/owed.go"
+ok "owed: the program ended, the session stays, listed as exited" \
+    wait_until session_is owed exited
+term_start o2 80 24 "$TETHER" attach owed
+ok "owed: the next client shows the last output" wait_for_output '^LAST-WORDS$'
+is "$(term_exit_status)" 7 "owed: and exits with the program's status"
+ok "owed: then the session is gone" wait_until session_gone owed
+
+# A client that detached (~.) is owed nothing: the session ends with it.
+term_start o3 80 24 "$TETHER" attach nowed -- sh -c \
+    "while [ ! -e $W/nowed.go ]; do sleep 0.05; done; exit 3"
+wait_until session_is nowed attached
+term_keys Enter '~.'
+is "$(term_exit_status)" 0 "not owed: the client detached"
+touch "$W/nowed.go"
+ok "not owed: the session is gone when its program ends" \
+    wait_until session_gone nowed
+
 done_testing

@@ -200,6 +200,7 @@ test_rt_info(void)
 	memset(m.name, 'N', PROTO_NAME_MAX);
 	memset(m.command, 'c', PROTO_TEXT_MAX - 1);
 	memset(m.title, 't', PROTO_TITLE_MAX - 1);
+	m.exited = 1;
 	buf_init(&b, 8192);
 	is_int(proto_put_info(&b, &m), 0, "put INFO");
 	is_int(one_frame(&b, &type, &body), 1, "INFO frame");
@@ -215,6 +216,7 @@ test_rt_info(void)
 	is_int(m2.cols, 80, "INFO cols");
 	is_str(m2.command, m.command, "INFO command (1023 bytes)");
 	is_str(m2.title, m.title, "INFO title (255 bytes)");
+	is_int(m2.exited, 1, "INFO exited");
 	is_int(body.left, 0, "INFO body consumed");
 
 	/* Empty strings. */
@@ -554,7 +556,11 @@ test_body_cuts(void)
 	is_int(proto_get_welcome(&cut, &w2), 0,
 	    "a 1.0 WELCOME (without the flags of 1.1) decodes");
 	is_int(w2.flags, 0, "and has no flags");
-	CUTS("INFO", proto_put_info(&b, &m), proto_get_info(&cut, &m2));
+	CUTS_TO("INFO", proto_put_info(&b, &m), proto_get_info(&cut, &m2),
+	    1);
+	rd_init(&cut, body.p, body.left - 1);
+	is_int(proto_get_info(&cut, &m2), 0,
+	    "a 1.0 INFO (without exited, of 1.1) decodes");
 	CUTS("OUTPUT", proto_put_data(&b, MSG_OUTPUT, 1, "", 0),
 	    proto_get_data(&cut, &a, &dp, &dlen));
 	CUTS("ACK", proto_put_u64(&b, MSG_ACK, 1), proto_get_u64(&cut, &a));
