@@ -5,7 +5,9 @@
 # laptop), sshd restarted with its connections dropped. For each, a remote
 # program prints a numbered line every 100 ms; the session must survive,
 # every line must reach the client's terminal once and in order, and a
-# line typed during the fault must reach the program exactly once.
+# line typed during the fault must reach the program exactly once. A
+# program that ends during a blackhole must still show its last line and
+# exit status once the client is back.
 #
 # The time from the end of each fault to the first fresh line is recorded
 # (TAP notes and tests/out/resume-times.log); nothing asserts it.
@@ -97,6 +99,26 @@ for secs in 10 60; do
 	after_fault "$t" "blackhole ${secs}s"
 	finish "$t"
 done
+
+# The program ends during a blackhole: its last line and exit status were
+# written into a dead connection, so the host keeps them until the client
+# is back, and the reconnected client shows them and exits with them.
+term_start pe 80 24 "${SSHBED_CLIENT_PREFIX[@]}" "$TETHER" "${R[@]}" -s pe \
+    testhost -- sh -c "i=0; while [ \$i -lt 30 ]; do i=\$((i+1));
+    echo \"n \$i\"; sleep 0.05; done;
+    while [ ! -e $TT/pe.go ]; do sleep 0.05; done; echo PE-LAST; exit 9"
+wait_for_output -t pe '^n 30$' 60 || bail "pe: the program did not start"
+fault_blackhole_on
+sleep 1
+touch "$TT/pe.go"
+sleep 5
+fault_blackhole_off
+is "$(term_exit_status -t pe 60)" 9 \
+    "program ended in a blackhole: the client exits with its status"
+ok "program ended in a blackhole: its last line reached the terminal" \
+    wait_for_output -t pe '^PE-LAST$'
+run "${SSHBED_CLIENT_PREFIX[@]}" "$TETHER" ls "${R[@]}" testhost
+unlike "$OUT" '^pe ' "program ended in a blackhole: then the session is gone"
 
 # The client's link goes down for 10 s.
 counter ld
