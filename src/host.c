@@ -250,9 +250,8 @@ host_info(struct host *h, struct msg_info *m)
 	m->cols = h->cols;
 	m->exited = h->exited != 0;
 	snprintf(m->command, sizeof m->command, "%s", h->command);
-	snprintf(m->title, sizeof m->title, "%s",
-	    screen_title(model_lock(h->model, ring_head(&h->ring))));
-	model_unlock(h->model);
+	/* ls must not wait for a model that is catching up with a flood. */
+	model_title(h->model, m->title, sizeof m->title);
 }
 
 /* Resize the pty, clamping to what a terminal can be. */
@@ -570,14 +569,21 @@ host_read_room(struct host *h, uint64_t now)
 {
 	struct conn	*c = h->attached;
 	uint64_t	 lag;
+	size_t		 room = READ_CHUNK;
 
+	/* Never overwrite what the model has not read: model_fd wakes us. */
+	lag = ring_head(&h->ring) - model_fed(h->model);
+	if (lag >= h->ring.cap)
+		return 0;
+	if (h->ring.cap - lag < room)
+		room = (size_t)(h->ring.cap - lag);
 	if (c == NULL || c->stalled || h->exited)
-		return READ_CHUNK;
+		return room;
 	lag = ring_head(&h->ring) - c->acked;
 	if (lag < h->ring.cap) {
 		c->blocked = 0;
-		return h->ring.cap - lag < READ_CHUNK ?
-		    (size_t)(h->ring.cap - lag) : READ_CHUNK;
+		return h->ring.cap - lag < room ?
+		    (size_t)(h->ring.cap - lag) : room;
 	}
 	if (c->blocked == 0)
 		c->blocked = now;
@@ -586,7 +592,7 @@ host_read_room(struct host *h, uint64_t now)
 		log_debug("client silent for %d ms: no longer holding output",
 		    HOST_STALL_MS);
 		c->stalled = 1;
-		return READ_CHUNK;
+		return room;
 	}
 	return 0;
 }
@@ -602,9 +608,6 @@ host_pty_read(struct host *h, size_t room)
 	n = ring_space(&h->ring, &p);
 	if (n > room)
 		n = room;
-	/* Never overwrite what the model has not read: wait for it. */
-	if (ring_head(&h->ring) + n > model_fed(h->model) + h->ring.cap)
-		model_wait(h->model, ring_head(&h->ring) + n - h->ring.cap);
 	got = read(h->master, p, n);
 	if (got > 0) {
 		ring_commit(&h->ring, (size_t)got);
@@ -812,6 +815,9 @@ host_pollset(struct host *h, struct pollfd *pfd, struct conn **who,
 	pfd[n].events = (room > 0 ? POLLIN : 0) |
 	    (buf_len(&h->input) > 0 ? POLLOUT : 0);
 	who[n++] = NULL;
+	pfd[n].fd = model_fd(h->model);
+	pfd[n].events = POLLIN;
+	who[n++] = NULL;
 	for (i = 0; i < HOST_MAX_CONNS; i++) {
 		if ((c = h->conns[i]) == NULL)
 			continue;
@@ -891,8 +897,8 @@ host_flush_all(struct host *h)
 static void
 host_loop(struct host *h)
 {
-	struct pollfd	 pfd[3 + HOST_MAX_CONNS];
-	struct conn	*who[3 + HOST_MAX_CONNS];
+	struct pollfd	 pfd[4 + HOST_MAX_CONNS];
+	struct conn	*who[4 + HOST_MAX_CONNS];
 	uint64_t	 now;
 	size_t		 room;
 	nfds_t		 n, i;
@@ -920,7 +926,9 @@ host_loop(struct host *h)
 		if (h->master != -1 && (pfd[2].revents & (POLLIN | POLLHUP |
 		    POLLERR)) && room > 0)
 			host_pty_read(h, room);
-		for (i = 3; i < n; i++) {
+		if (pfd[3].revents & POLLIN)
+			model_woken(h->model);
+		for (i = 4; i < n; i++) {
 			if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) {
 				if (who[i] != NULL &&
 				    !(pfd[i].revents & POLLIN)) {

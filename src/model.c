@@ -6,10 +6,15 @@
  * ring only beyond them (it keeps head - fed within the ring's size).
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "compat.h"
 #include "log.h"
 #include "model.h"
+#include "proto.h"
 #include "xmalloc.h"
 
 #define MODEL_CHUNK	(64 * 1024)	/* fed between looks at the state */
@@ -26,12 +31,15 @@ struct model {
 	uint64_t	 head;
 	uint64_t	 fed;
 	int		 stop;
+	int		 wake_fd[2];	/* a byte after each chunk read */
+	char		 title[PROTO_TITLE_MAX];	/* the screen's, under wake */
 };
 
 static void *
 model_main(void *arg)
 {
 	struct model	*m = arg;
+	char		 title[PROTO_TITLE_MAX];
 	uint64_t	 fed, head;
 	size_t		 at, n;
 
@@ -53,11 +61,15 @@ model_main(void *arg)
 			n = MODEL_CHUNK;
 		pthread_mutex_lock(&m->busy);
 		screen_feed(m->screen, m->data + at, n);
+		snprintf(title, sizeof title, "%s", screen_title(m->screen));
 		pthread_mutex_unlock(&m->busy);
 
 		pthread_mutex_lock(&m->wake);
+		memcpy(m->title, title, sizeof m->title);
 		m->fed = fed + n;
 		pthread_cond_broadcast(&m->done);
+		/* Full pipe: the host has not looked yet; one byte is enough. */
+		(void)write(m->wake_fd[1], "", 1);
 	}
 	pthread_mutex_unlock(&m->wake);
 	return NULL;
@@ -78,6 +90,12 @@ model_start(const struct ring *ring, struct screen *screen)
 	pthread_mutex_init(&m->busy, NULL);
 	pthread_cond_init(&m->more, NULL);
 	pthread_cond_init(&m->done, NULL);
+	if (pipe(m->wake_fd) == -1)
+		fatal("pipe");
+	compat_set_nonblock(m->wake_fd[0], 1);
+	compat_set_nonblock(m->wake_fd[1], 1);
+	compat_set_cloexec(m->wake_fd[0]);
+	compat_set_cloexec(m->wake_fd[1]);
 	if ((e = pthread_create(&m->thread, NULL, model_main, m)) != 0)
 		fatalx("cannot start the screen model's thread (error %d)", e);
 	return m;
@@ -93,6 +111,22 @@ model_publish(struct model *m, uint64_t head)
 		pthread_cond_signal(&m->more);
 	}
 	pthread_mutex_unlock(&m->wake);
+}
+
+/* Readable when the model has read on since model_woken. */
+int
+model_fd(struct model *m)
+{
+	return m->wake_fd[0];
+}
+
+void
+model_woken(struct model *m)
+{
+	char	 buf[256];
+
+	while (read(m->wake_fd[0], buf, sizeof buf) > 0)
+		;
 }
 
 /* How far the model has read. */
@@ -132,6 +166,18 @@ model_lock(struct model *m, uint64_t head)
 	return m->screen;
 }
 
+/*
+ * The title as far as the model has read, without waiting for it: `ls`
+ * must answer while the model catches up with a flood.
+ */
+void
+model_title(struct model *m, char *buf, size_t size)
+{
+	pthread_mutex_lock(&m->wake);
+	snprintf(buf, size, "%s", m->title);
+	pthread_mutex_unlock(&m->wake);
+}
+
 void
 model_unlock(struct model *m)
 {
@@ -153,5 +199,7 @@ model_stop(struct model *m)
 	pthread_mutex_destroy(&m->busy);
 	pthread_cond_destroy(&m->more);
 	pthread_cond_destroy(&m->done);
+	close(m->wake_fd[0]);
+	close(m->wake_fd[1]);
 	free(m);
 }

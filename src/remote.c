@@ -208,7 +208,7 @@ remote_default_name(struct remote *r)
 	char		 host[64], id[256];
 	const char	*v, *tty;
 	uint64_t	 h = 14695981039346656037ULL;
-	size_t		 i;
+	size_t		 i, hl, il;
 
 	if (gethostname(host, sizeof host) == -1)
 		snprintf(host, sizeof host, "local");
@@ -230,7 +230,17 @@ remote_default_name(struct remote *r)
 			h = (h ^ (uint8_t)*v) * 1099511628211ULL;
 		snprintf(id, sizeof id, "%016llx", (unsigned long long)h);
 	}
-	snprintf(r->defname, sizeof r->defname, "%s-%s", host, id);
+	/* HOST-ID, cut to fit (the check above keeps it whole in practice). */
+	hl = strlen(host);
+	if (hl > sizeof r->defname - 2)
+		hl = sizeof r->defname - 2;
+	il = strlen(id);
+	if (il > sizeof r->defname - 2 - hl)
+		il = sizeof r->defname - 2 - hl;
+	memcpy(r->defname, host, hl);
+	r->defname[hl] = '-';
+	memcpy(r->defname + hl + 1, id, il);
+	r->defname[hl + 1 + il] = '\0';
 	remote_clean(r->defname);
 	if (r->defname[0] == '.' || r->defname[0] == '-')
 		r->defname[0] = '_';
