@@ -31,7 +31,8 @@ LIBOBJS	= $(LIBSRCS:src/%.c=$(B)/%.o)
 UNITS	= $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/*.c))
 HELPERS	= $(patsubst tests/helpers/%.c,$(B)/tests/%,$(wildcard tests/helpers/*.c))
 
-.PHONY: all check check-san test install uninstall clean format deps quickstart
+.PHONY: all check check-san test install uninstall clean format deps quickstart \
+	bench
 
 all: $(B)/tether tether
 
@@ -65,6 +66,11 @@ check-san:
 # missing Debian packages first (scripts/deps), then both builds' suites.
 test: deps
 	@rc=0; $(MAKE) check || rc=1; $(MAKE) check-san || rc=1; exit $$rc
+
+# Benchmarks against the peers on the test bed (root: network namespaces).
+# BENCH_ARGS=--quick for a short run. Not part of `make test`.
+bench: deps $(B)/tether
+	TETHER=$(CURDIR)/$(B)/tether bash bench/throughput.sh $(BENCH_ARGS)
 
 # Install the Debian packages that building and testing need.
 deps:
