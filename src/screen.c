@@ -371,7 +371,6 @@ render_row(struct screen *s, struct grid *g, int row, struct buf *b)
 {
 	const struct pen	*cur = &s->blank;
 	struct cell		*c, *r = g->row[row];
-	struct buf		 sgr;
 	uint8_t			*o, *start;
 	int			 col, end, k, acs = 0;
 
@@ -386,11 +385,13 @@ render_row(struct screen *s, struct grid *g, int row, struct buf *b)
 		if (c->ch[0] == CELL_CONT)
 			continue;
 		if (!pen_equal(&c->pen, cur)) {
-			buf_init(&sgr, CELL_BYTES);
-			put_pen(&sgr, &c->pen);
-			memcpy(o, buf_ptr(&sgr), buf_len(&sgr));
-			o += buf_len(&sgr);
-			buf_free(&sgr);
+			/* What is written so far stays; the pen goes after. */
+			buf_commit(b, (size_t)(o - start));
+			put_pen(b, &c->pen);
+			if (buf_reserve(b, (size_t)(end - col) * CELL_BYTES +
+			    16, &start) != 0)
+				return;
+			o = start;
 			cur = &c->pen;
 		}
 		if (c->acs != acs) {
@@ -581,6 +582,23 @@ row_erase(struct screen *s, struct grid *g, int r, int from, int to)
 		cell_blank(&g->row[r][c], &p);
 }
 
+/* Reverse rows [from, to) of a grid: their pointers and used words. */
+static void
+rows_reverse(struct grid *g, int from, int to)
+{
+	struct cell	*row;
+	int		 used;
+
+	for (to--; from < to; from++, to--) {
+		row = g->row[from];
+		g->row[from] = g->row[to];
+		g->row[to] = row;
+		used = g->used[from];
+		g->used[from] = g->used[to];
+		g->used[to] = used;
+	}
+}
+
 /*
  * Scroll whole rows by rotating their pointers; lines that leave the top
  * of the whole primary screen become history. Anything narrower is left
@@ -591,9 +609,7 @@ cb_scrollrect(VTermRect rect, int downward, int rightward, void *user)
 {
 	struct screen	*s = user;
 	struct grid	*g = &s->grids[s->alt];
-	struct cell	**tmp;
-	int		*utmp;
-	int		 r, n, h = rect.end_row - rect.start_row;
+	int		 r, n, mid, h = rect.end_row - rect.start_row;
 
 	if (rightward != 0 || rect.start_col != 0 || rect.end_col != g->cols ||
 	    rect.start_row < 0 || rect.end_row > g->rows || h <= 0)
@@ -606,35 +622,20 @@ cb_scrollrect(VTermRect rect, int downward, int rightward, void *user)
 	if (!s->alt && rect.start_row == 0 && downward > 0)
 		for (r = 0; r < n; r++)
 			hist_push(s, g, r);
-	tmp = xcalloc((size_t)n, sizeof *tmp);
-	utmp = xcalloc((size_t)n, sizeof *utmp);
-	if (downward > 0) {
-		memcpy(tmp, g->row + rect.start_row, (size_t)n * sizeof *tmp);
-		memmove(g->row + rect.start_row, g->row + rect.start_row + n,
-		    (size_t)(h - n) * sizeof *tmp);
-		memcpy(g->row + rect.end_row - n, tmp, (size_t)n * sizeof *tmp);
-		memcpy(utmp, g->used + rect.start_row, (size_t)n * sizeof *utmp);
-		memmove(g->used + rect.start_row, g->used + rect.start_row + n,
-		    (size_t)(h - n) * sizeof *utmp);
-		memcpy(g->used + rect.end_row - n, utmp,
-		    (size_t)n * sizeof *utmp);
+	/*
+	 * Rotate the region by reversing its two parts, then the whole; the
+	 * rows that come in at the bottom (up) or top (down) are erased.
+	 */
+	mid = downward > 0 ? rect.start_row + n : rect.end_row - n;
+	rows_reverse(g, rect.start_row, mid);
+	rows_reverse(g, mid, rect.end_row);
+	rows_reverse(g, rect.start_row, rect.end_row);
+	if (downward > 0)
 		for (r = rect.end_row - n; r < rect.end_row; r++)
 			row_erase(s, g, r, 0, g->cols);
-	} else {
-		memcpy(tmp, g->row + rect.end_row - n, (size_t)n * sizeof *tmp);
-		memmove(g->row + rect.start_row + n, g->row + rect.start_row,
-		    (size_t)(h - n) * sizeof *tmp);
-		memcpy(g->row + rect.start_row, tmp, (size_t)n * sizeof *tmp);
-		memcpy(utmp, g->used + rect.end_row - n,
-		    (size_t)n * sizeof *utmp);
-		memmove(g->used + rect.start_row + n, g->used + rect.start_row,
-		    (size_t)(h - n) * sizeof *utmp);
-		memcpy(g->used + rect.start_row, utmp, (size_t)n * sizeof *utmp);
+	else
 		for (r = rect.start_row; r < rect.start_row + n; r++)
 			row_erase(s, g, r, 0, g->cols);
-	}
-	free(tmp);
-	free(utmp);
 	return 1;
 }
 
