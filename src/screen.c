@@ -115,7 +115,13 @@ struct scanner {
 	uint8_t		 sgr;		/* PEN_DIM | PEN_CONCEAL after an SGR */
 	int		 bad;		/* a CSI we do not follow */
 	int		 drop;		/* a CSI libvterm must not see */
-	int		 charset;	/* a charset change to apply: its byte */
+	/*
+	 * A change that must wait until libvterm has drawn what came
+	 * before it: SO, SI, '(' or ')' (with the set in designate), or
+	 * 'm' (dim and conceal, in sgr).
+	 */
+	int		 pending;
+	char		 designate;
 };
 
 struct screen {
@@ -950,7 +956,7 @@ scan_sgr(struct screen *s)
 			    sc->params[i + 1] == 2 ? 4 : 1;
 	}
 	sc->sgr = v;
-	sc->charset = 'm';
+	sc->pending = 'm';
 }
 
 static void
@@ -1036,7 +1042,7 @@ scan_byte(struct screen *s, uint8_t c)
 	switch (sc->state) {
 	case SC_GROUND:
 		if (c == 0x0e || c == 0x0f)
-			sc->charset = c;
+			sc->pending = c;
 		return SCAN_KEEP;
 	case SC_ESC:
 		if (c == '[') {
@@ -1062,15 +1068,15 @@ scan_byte(struct screen *s, uint8_t c)
 			return SCAN_KEEP;
 		if (c >= 0x30 && c <= 0x7e && (sc->inter == '(' ||
 		    sc->inter == ')')) {
-			sc->charset = sc->inter;
-			sc->inter = (char)c;
+			sc->pending = sc->inter;
+			sc->designate = (char)c;
 		}
 		sc->state = SC_GROUND;
 		return SCAN_KEEP;
 	case SC_CSI:
 		if (c < 0x20) {
 			if (c == 0x0e || c == 0x0f)
-				sc->charset = c;
+				sc->pending = c;
 			return SCAN_KEEP;
 		}
 		if (c >= 0x3c && c <= 0x3f) {
@@ -1155,9 +1161,9 @@ scan(struct screen *s, uint8_t *p, size_t len)
 			continue;
 		if ((what = scan_byte(s, p[i])) != SCAN_KEEP)
 			p[i] = what == SCAN_CANCEL ? 0x18 : 0x00;
-		if ((cs = sc->charset) == 0)
+		if ((cs = sc->pending) == 0)
 			continue;
-		sc->charset = 0;
+		sc->pending = 0;
 		vterm_input_write(s->vt, (const char *)p + from, i + 1 - from);
 		from = i + 1;
 		if (cs == 0x0e || cs == 0x0f)
@@ -1165,7 +1171,7 @@ scan(struct screen *s, uint8_t *p, size_t len)
 		else if (cs == 'm')
 			s->modes.sgr = sc->sgr;
 		else
-			s->modes.g[cs == ')'] = sc->inter;
+			s->modes.g[cs == ')'] = sc->designate;
 	}
 	if (from < len)
 		vterm_input_write(s->vt, (const char *)p + from, len - from);
