@@ -15,6 +15,7 @@
 #include "client.h"
 #include "escape.h"
 #include "log.h"
+#include "screen.h"
 #include "sock.h"
 #include "ssh.h"
 #include "tether.h"
@@ -104,7 +105,8 @@ remote_option(struct remote *r, int argc, char **argv, int *i)
 			r->ring = v;
 		else if (strcmp(a, "--history") == 0) {
 			n = strtol(v, &end, 10);
-			if (*end != '\0' || end == v || n < 0 || n > 100000)
+			if (*end != '\0' || end == v || n < 0 ||
+			    n > SCREEN_HISTORY_MAX)
 				remote_usage("invalid --history '%s' (0 to "
 				    "100000 lines)", v);
 			r->history = v;
