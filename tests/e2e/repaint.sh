@@ -594,30 +594,23 @@ history_check() {
 	    "history $n: no more lines of the session's output than that"
 }
 
-pair h1 80 24 -- sh "$W/lines.sh" @T@
-drawn h1
-modelled h1
-term_start h1-sub 80 24 "$TETHER" attach h1
-history_check h1 2000
-run "$TETHER" kill h1
-term_forget h1-sub
-
-pair h2 80 24 --history 100 -- sh "$W/lines.sh" @T@
-drawn h2
-modelled h2
-term_start h2-sub 80 24 "$TETHER" attach h2
-history_check h2 100
-run "$TETHER" kill h2
-term_forget h2-sub
-
-pair h0 80 24 --history 0 -- sh "$W/lines.sh" @T@
-drawn h0
-modelled h0
-term_start h0-sub 80 24 "$TETHER" attach h0
-history_check h0 0
-run "$TETHER" kill h0
-term_forget h0-sub
-term_forget h0-ref
+# history_case NAME N [NEW-OPTIONS...]: lines.sh in a reference terminal
+# and in session NAME (made with NEW-OPTIONS); a fresh client has N lines.
+history_case() {
+	local name=$1 n=$2
+	shift 2
+	pair "$name" 80 24 "$@" -- sh "$W/lines.sh" @T@
+	drawn "$name"
+	modelled "$name"
+	term_start "$name-sub" 80 24 "$TETHER" attach "$name"
+	history_check "$name" "$n"
+	run "$TETHER" kill "$name"
+	term_forget "$name-sub"
+	term_forget "$name-ref"
+}
+history_case h1 2000
+history_case h2 100 --history 100
+history_case h0 0 --history 0
 
 # --history on an attach that creates the session; the creating client is
 # killed, a fresh one attaches.
@@ -632,8 +625,6 @@ term_start h3-sub 80 24 "$TETHER" attach h3
 history_check h3 50
 run "$TETHER" kill h3
 term_forget h3-sub
-term_forget h1-ref
-term_forget h2-ref
 term_forget h3-ref
 
 # ---------------------------------------------------------------- 4. other sizes
