@@ -86,6 +86,7 @@ struct modes {
 	uint8_t		 focus;		/* 1004 */
 	uint8_t		 mouse_enc[3];	/* 1005, 1006, 1015 */
 	uint8_t		 paste;		/* 2004 */
+	uint8_t		 lrmm;		/* 69: left and right margins */
 	int		 top;		/* DECSTBM, 1-based; 0: none */
 	int		 bottom;
 	char		 g[2];		/* G0 and G1 designations */
@@ -920,6 +921,9 @@ scan_dec_mode(struct modes *m, int n, uint8_t on)
 	case 2004:
 		m->paste = on;
 		break;
+	case 69:
+		m->lrmm = on;
+		break;
 	}
 }
 
@@ -1255,6 +1259,147 @@ screen_feed(struct screen *s, const void *data, size_t len)
 		p += n;
 		len -= n;
 	}
+}
+
+/* ------------------------------------------------------------ skipping */
+
+/*
+ * Passing over a flood. A run of plain lines changes nothing but the cells
+ * it is drawn in, and the pen its SGR sequences leave: once enough lines
+ * follow it to scroll everything it drew out of the screen and out of the
+ * history, the model ends the same whether it read the run or not. So when
+ * the model is far behind a flood it reads only the last lines of such a
+ * run and the SGR sequences before them.
+ *
+ * How many lines are enough: after the first carriage return that follows
+ * the skip, the cursor is at column 0 in both cases (it may be on different
+ * rows); at most rows line feeds take it to the bottom row, after which
+ * every line feed scrolls a fresh row in, identically in both cases; rows +
+ * history more scroll out every row drawn before that. Autowrapping only
+ * adds scrolls.
+ */
+
+enum { SK_TEXT, SK_LF, SK_CR, SK_ESC, SK_C2, SK_STOP };
+
+static uint8_t	skip_class[256];
+
+static void
+skip_init(void)
+{
+	int	 c;
+
+	if (skip_class['\n'] == SK_LF)
+		return;
+	for (c = 0; c < 256; c++)
+		skip_class[c] = (c >= 0x20 && c != 0x7f) ? SK_TEXT : SK_STOP;
+	skip_class['\t'] = skip_class['\b'] = SK_TEXT;
+	skip_class['\r'] = SK_CR;
+	skip_class[0x1b] = SK_ESC;
+	/* U+0080 to U+009F, encoded: C1 controls. */
+	skip_class[0xc2] = SK_C2;
+	skip_class['\n'] = SK_LF;
+}
+
+/*
+ * The length of the sequence at p if it is CSI ... m (SGR) or CSI ... K
+ * (erase in line, which only touches cells), with plain parameters; 0
+ * otherwise, or if it is cut off.
+ */
+static size_t
+skip_csi(const uint8_t *p, size_t len, int *sgr_reset)
+{
+	size_t	 i;
+
+	if (len < 3 || p[1] != '[')
+		return 0;
+	for (i = 2; i < len && i < 64; i++) {
+		if ((p[i] >= '0' && p[i] <= '9') || p[i] == ';' || p[i] == ':')
+			continue;
+		if (p[i] != 'm' && p[i] != 'K')
+			return 0;
+		/* ESC[m, ESC[0m, ESC[;1m, ESC[0;1m: the pen starts afresh. */
+		*sgr_reset = p[i] == 'm' && (p[2] == 'm' || p[2] == ';' ||
+		    (p[2] == '0' && (p[3] == 'm' || p[3] == ';')));
+		return i + 1;
+	}
+	return 0;
+}
+
+/*
+ * How much of p, the next bytes for the model, it may pass over (see
+ * above); the SGR sequences passed over are read. 0: none. Only where the
+ * scroll region is the whole screen and no left and right margins are set.
+ */
+size_t
+screen_skip(struct screen *s, const uint8_t *p, size_t len)
+{
+	size_t		 i, end, cut, need, n, k, from;
+	const uint8_t	*q;
+	int		 reset;
+
+	skip_init();
+	if (s->scan.state != SC_GROUND || s->utf8_need > 0 ||
+	    s->modes.lrmm || s->modes.top > 1 ||
+	    (s->modes.bottom != 0 && s->modes.bottom < s->rows))
+		return 0;
+	need = 2 * (size_t)s->rows + s->hist_max + 2;
+
+	/* The run: plain text, line ends and harmless CSIs. */
+	for (end = 0; end < len; end++) {
+		switch (skip_class[p[end]]) {
+		case SK_TEXT:
+		case SK_LF:
+		case SK_CR:
+			continue;
+		case SK_C2:
+			if (end + 1 < len && (p[end + 1] < 0x80 ||
+			    p[end + 1] > 0x9f))
+				continue;
+			break;
+		case SK_ESC:
+			if ((k = skip_csi(p + end, len - end, &reset)) != 0) {
+				end += k - 1;
+				continue;
+			}
+			break;
+		}
+		break;
+	}
+
+	/* Back from its end: need line feeds, the first after a CR. */
+	q = p + end;
+	for (n = 0; n < need; n++) {
+		q = memrchr(p, '\n', (size_t)(q - p));
+		if (q == NULL)
+			return 0;
+	}
+	cut = (size_t)(q - p) + 1;
+	q = memchr(p + cut, '\n', end - cut);
+	if (q == NULL || q == p + cut || q[-1] != '\r')
+		return 0;
+
+	/* The pen: the SGRs from the last one that resets it. */
+	from = 0;
+	for (i = 0; i < cut; i++) {
+		if ((q = memchr(p + i, 0x1b, cut - i)) == NULL)
+			break;
+		i = (size_t)(q - p);
+		if ((k = skip_csi(q, cut - i, &reset)) == 0)
+			break;
+		if (reset)
+			from = i;
+		i += k - 1;
+	}
+	for (i = from; i < cut; i++) {
+		if ((q = memchr(p + i, 0x1b, cut - i)) == NULL)
+			break;
+		i = (size_t)(q - p);
+		k = skip_csi(q, cut - i, &reset);
+		if (q[k - 1] == 'm')
+			screen_feed(s, q, k);
+		i += k - 1;
+	}
+	return cut;
 }
 
 /* ------------------------------------------------------------ life */

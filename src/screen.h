@@ -23,6 +23,7 @@ struct screen;
 struct screen	*screen_new(uint16_t, uint16_t, size_t);
 void		 screen_free(struct screen *);
 void		 screen_feed(struct screen *, const void *, size_t);
+size_t		 screen_skip(struct screen *, const uint8_t *, size_t);
 void		 screen_resize(struct screen *, uint16_t, uint16_t);
 void		 screen_repaint(struct screen *, struct buf *, size_t);
 const char	*screen_title(const struct screen *);

@@ -323,6 +323,184 @@ test_memory(void)
 	screen_free(s);
 }
 
+/* A small deterministic generator (xorshift32). */
+static uint32_t	 rnd_state = 32463534u;
+
+static uint32_t
+rnd(uint32_t n)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 17;
+	rnd_state ^= rnd_state << 5;
+	return rnd_state % n;
+}
+
+/* A flood of lines: text, SGRs (some resetting), erases, tabs, UTF-8. */
+static size_t
+flood(char *out, size_t size, int lines, int cols)
+{
+	static const char *const bits[] = {
+		"\033[1;31m", "\033[m", "\033[0;42m", "\033[38;5;200m",
+		"\033[4m", "\033[K", "\t", "\xc3\xa9", "\xe4\xb8\xad",
+		"\033[38:2:1:2:3m", "\033[0K", "\033[;7m", "\033[2m", "x\b",
+	};
+	size_t	 o = 0;
+	int	 i, j, len;
+
+	for (i = 0; i < lines && o + 4 * (size_t)cols + 64 < size; i++) {
+		len = (int)rnd((uint32_t)(i % 7 == 0 ? 3 * cols : cols));
+		o += (size_t)snprintf(out + o, size - o, "%d:", i);
+		for (j = 0; j < len; j++) {
+			if (rnd(8) == 0) {
+				const char *b = bits[rnd(sizeof bits /
+				    sizeof bits[0])];
+				memcpy(out + o, b, strlen(b));
+				o += strlen(b);
+			} else
+				out[o++] = (char)('a' + rnd(26));
+		}
+		out[o++] = '\r';
+		out[o++] = '\n';
+	}
+	return o;
+}
+
+/*
+ * Feed data the way the model's thread does when it is behind: screen_skip
+ * where it can (trying at random points), screen_feed in random pieces
+ * otherwise. Returns the bytes passed over.
+ */
+static size_t
+feed_skipping(struct screen *s, const char *data, size_t len)
+{
+	size_t	 at = 0, k, n, skipped = 0;
+
+	while (at < len) {
+		k = rnd(3) == 0 ? screen_skip(s, (const uint8_t *)data + at,
+		    len - at) : 0;
+		if (k > 0) {
+			skipped += k;
+			at += k;
+			continue;
+		}
+		n = 1 + rnd(1 + (uint32_t)(len / 16));
+		if (n > len - at)
+			n = len - at;
+		screen_feed(s, data + at, n);
+		at += n;
+	}
+	return skipped;
+}
+
+/* Model a, fed everything, and b, skipping: the same repaint? */
+static void
+skip_case(const char *desc, uint16_t rows, uint16_t cols, size_t hist,
+    const char *before, int lines, const char *after)
+{
+	struct screen	*a = screen_new(rows, cols, hist);
+	struct screen	*b = screen_new(rows, cols, hist);
+	size_t		 size = (size_t)lines * (4 * cols + 80) + 1024, len;
+	char		*data = malloc(size), *ra, *rb;
+	size_t		 skipped;
+
+	len = flood(data, size, lines, cols);
+	len += (size_t)snprintf(data + len, size - len, "%s", after);
+	feed(a, before);
+	feed(b, before);
+	screen_feed(a, data, len);
+	skipped = feed_skipping(b, data, len);
+	ra = repaint(a);
+	rb = repaint(b);
+	ok(skipped > 0, "%s: the flood was passed over (%zu of %zu bytes)",
+	    desc, skipped, len);
+	is_str(rb, ra, "%s: the same screen and history as reading it all",
+	    desc);
+	free(ra);
+	free(rb);
+	free(data);
+	screen_free(a);
+	screen_free(b);
+}
+
+static void
+test_skip(void)
+{
+	struct screen	*s;
+	const char	*lines;
+	int		 i;
+
+	skip_case("10x20, 30 lines of history", 10, 20, 30,
+	    "\033[31mold\r\nstuff\033[5;7Hhere", 3000, "\033[Hend\033[2;3H");
+	skip_case("24x80, 200 lines of history, insert mode", 24, 80, 200,
+	    "\033[4hold\r\n\033[10;70Hmid-line", 4000, "tail");
+	skip_case("5x10, no history, wrap pending", 5, 10, 0,
+	    "0123456789", 500, "\033]0;title\007last");
+	skip_case("alternate screen", 8, 30, 50,
+	    "\033[?1049habc\r\n", 1000, "x");
+	skip_case("80x24, default history", 24, 80, SCREEN_HISTORY_DEFAULT,
+	    "", 30000, "");
+	for (i = 0; i < 20; i++)
+		skip_case("random cut points", 6, 12, 20, "\033[3;4Hq", 400,
+		    "\033[1Az");
+
+	/* Where skipping would change the outcome, it does not happen. */
+	lines = NULL;
+	{
+		static char	 buf[64 * 1024];
+		size_t		 n = flood(buf, sizeof buf, 1000, 20);
+
+		buf[n] = '\0';
+		lines = buf;
+		s = screen_new(10, 20, 30);
+		feed(s, "\033[2;8r");
+		ok(screen_skip(s, (const uint8_t *)lines, n) == 0,
+		    "no skipping inside a scroll region");
+		screen_free(s);
+		s = screen_new(10, 20, 30);
+		feed(s, "\033[?69h");
+		ok(screen_skip(s, (const uint8_t *)lines, n) == 0,
+		    "no skipping with left and right margins");
+		screen_free(s);
+		s = screen_new(10, 20, 30);
+		feed(s, "\033[3");
+		ok(screen_skip(s, (const uint8_t *)lines, n) == 0,
+		    "no skipping in the middle of a sequence");
+		screen_free(s);
+		s = screen_new(10, 20, 5000);
+		ok(screen_skip(s, (const uint8_t *)lines, n) == 0,
+		    "no skipping when the lines fit in the history");
+		screen_free(s);
+	}
+	{
+		static char	 buf[64 * 1024];
+		size_t		 n = 0;
+
+		for (i = 0; i < 2000; i++)
+			n += (size_t)snprintf(buf + n, sizeof buf - n,
+			    "line %d\n", i);
+		s = screen_new(10, 20, 30);
+		ok(screen_skip(s, (const uint8_t *)buf, n) == 0,
+		    "no skipping of lines without carriage returns");
+		screen_free(s);
+		n = 0;
+		for (i = 0; i < 2000; i++)
+			n += (size_t)snprintf(buf + n, sizeof buf - n,
+			    "line %d\033[2A\r\n", i);
+		s = screen_new(10, 20, 30);
+		ok(screen_skip(s, (const uint8_t *)buf, n) == 0,
+		    "no skipping over cursor movements");
+		screen_free(s);
+		n = 0;
+		for (i = 0; i < 2000; i++)
+			n += (size_t)snprintf(buf + n, sizeof buf - n,
+			    "line \xc2\x9b%d\r\n", i);
+		s = screen_new(10, 20, 30);
+		ok(screen_skip(s, (const uint8_t *)buf, n) == 0,
+		    "no skipping over an encoded C1 control");
+		screen_free(s);
+	}
+}
+
 int
 main(void)
 {
@@ -334,5 +512,6 @@ main(void)
 	test_resize();
 	test_hostile();
 	test_memory();
+	test_skip();
 	return done_testing();
 }
