@@ -4,11 +4,19 @@
  * both under `wake`, and the screen, under `busy` while it is fed or used.
  * The ring's bytes in [fed, head) are only read here; the host writes the
  * ring only beyond them (it keeps head - fed within the ring's size).
+ *
+ * A flood is read in batches: once the model is MODEL_FLOOD behind it lets
+ * the output pile up (MODEL_BATCH_MS at most, half the ring at
+ * most, and not while anyone waits for the model), then screen_skip passes
+ * over all but the lines that can still be seen. The host wakes the thread
+ * only when that is worth it (it sleeps, or a batch is full), not on every
+ * read.
  */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "compat.h"
@@ -18,10 +26,15 @@
 #include "xmalloc.h"
 
 #define MODEL_CHUNK	(64 * 1024)	/* fed between looks at the state */
+#define MODEL_FLOOD	(256 * 1024)	/* this far behind: a flood */
+#define MODEL_BATCH_MS	100		/* how long a flood may pile up */
+
+enum { SLEEP_NONE, SLEEP_IDLE, SLEEP_BATCH };
 
 struct model {
 	const uint8_t	*data;		/* the ring's bytes */
 	size_t		 cap;
+	int		 mirrored;	/* data[cap + i] is data[i] */
 	struct screen	*screen;
 	pthread_t	 thread;
 	pthread_mutex_t	 wake;		/* head, fed, stop */
@@ -30,23 +43,65 @@ struct model {
 	pthread_mutex_t	 busy;		/* the screen */
 	uint64_t	 head;
 	uint64_t	 fed;
+	uint64_t	 skipped;	/* bytes screen_skip passed over */
 	int		 stop;
+	int		 sleep;		/* SLEEP_*: what the thread waits for */
+	int		 waiting;	/* callers of model_wait */
 	int		 wake_fd[2];	/* a byte after each chunk read */
 	char		 title[PROTO_TITLE_MAX];	/* the screen's, under wake */
 };
+
+/* Now plus ms, for pthread_cond_timedwait on CLOCK_MONOTONIC. */
+static struct timespec
+deadline_in(int ms)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	return ts;
+}
+
+/* Under wake: may a flood pile up a little longer? */
+static int
+model_may_batch(struct model *m)
+{
+	return !m->stop && m->waiting == 0 && m->head - m->fed < m->cap / 2;
+}
 
 static void *
 model_main(void *arg)
 {
 	struct model	*m = arg;
 	char		 title[PROTO_TITLE_MAX];
+	struct timespec	 until;
 	uint64_t	 fed, head;
-	size_t		 at, n;
+	size_t		 at, n, k;
 
 	pthread_mutex_lock(&m->wake);
 	for (;;) {
-		while (m->fed == m->head && !m->stop)
+		while (m->fed == m->head && !m->stop) {
+			m->sleep = SLEEP_IDLE;
 			pthread_cond_wait(&m->more, &m->wake);
+		}
+		/*
+		 * Far behind: a flood. Let it pile up for a moment (while
+		 * nobody waits for the model and the ring has room), so
+		 * that screen_skip can pass over most of it at once.
+		 */
+		if (m->head - m->fed >= MODEL_FLOOD && model_may_batch(m)) {
+			m->sleep = SLEEP_BATCH;
+			until = deadline_in(MODEL_BATCH_MS);
+			while (model_may_batch(m) && pthread_cond_timedwait(
+			    &m->more, &m->wake, &until) == 0)
+				;
+		}
+		m->sleep = SLEEP_NONE;
 		if (m->stop)
 			break;
 		fed = m->fed;
@@ -54,13 +109,20 @@ model_main(void *arg)
 		pthread_mutex_unlock(&m->wake);
 
 		at = (size_t)(fed % m->cap);
-		n = m->cap - at;
+		n = m->mirrored ? m->cap : m->cap - at;
 		if (n > head - fed)
 			n = (size_t)(head - fed);
-		if (n > MODEL_CHUNK)
-			n = MODEL_CHUNK;
 		pthread_mutex_lock(&m->busy);
-		screen_feed(m->screen, m->data + at, n);
+		k = n >= MODEL_FLOOD ? screen_skip(m->screen, m->data + at, n) :
+		    0;
+		if (k > 0) {
+			m->skipped += k;
+			n = k;
+		} else {
+			if (n > MODEL_CHUNK)
+				n = MODEL_CHUNK;
+			screen_feed(m->screen, m->data + at, n);
+		}
 		snprintf(title, sizeof title, "%s", screen_title(m->screen));
 		pthread_mutex_unlock(&m->busy);
 
@@ -80,15 +142,20 @@ struct model *
 model_start(const struct ring *ring, struct screen *screen)
 {
 	struct model	*m = xcalloc(1, sizeof *m);
+	pthread_condattr_t ca;
 	int		 e;
 
 	m->data = ring->data;
 	m->cap = ring->cap;
+	m->mirrored = ring->mirrored;
 	m->screen = screen;
 	m->head = m->fed = ring_head(ring);
 	pthread_mutex_init(&m->wake, NULL);
 	pthread_mutex_init(&m->busy, NULL);
-	pthread_cond_init(&m->more, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&m->more, &ca);
+	pthread_condattr_destroy(&ca);
 	pthread_cond_init(&m->done, NULL);
 	if (pipe(m->wake_fd) == -1)
 		fatal("pipe");
@@ -108,7 +175,9 @@ model_publish(struct model *m, uint64_t head)
 	pthread_mutex_lock(&m->wake);
 	if (head > m->head) {
 		m->head = head;
-		pthread_cond_signal(&m->more);
+		if (m->sleep == SLEEP_IDLE || (m->sleep == SLEEP_BATCH &&
+		    !model_may_batch(m)))
+			pthread_cond_signal(&m->more);
 	}
 	pthread_mutex_unlock(&m->wake);
 }
@@ -148,8 +217,12 @@ model_wait(struct model *m, uint64_t upto)
 	pthread_mutex_lock(&m->wake);
 	if (upto > m->head)
 		upto = m->head;
+	m->waiting++;
+	if (m->sleep == SLEEP_BATCH)
+		pthread_cond_signal(&m->more);
 	while (m->fed < upto)
 		pthread_cond_wait(&m->done, &m->wake);
+	m->waiting--;
 	pthread_mutex_unlock(&m->wake);
 }
 
@@ -191,6 +264,9 @@ model_stop(struct model *m)
 	if (m == NULL)
 		return;
 	pthread_mutex_lock(&m->wake);
+	if (m->skipped > 0)
+		log_debug("model: passed over %llu bytes of floods",
+		    (unsigned long long)m->skipped);
 	m->stop = 1;
 	pthread_cond_signal(&m->more);
 	pthread_mutex_unlock(&m->wake);
