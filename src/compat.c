@@ -1,8 +1,10 @@
 /* Platform-specific calls behind one small interface. */
 #include <sys/types.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <unistd.h>
 
 #include "compat.h"
@@ -50,4 +52,71 @@ compat_set_nonblock(int fd, int on)
 	if (fcntl(fd, F_SETFL, flags) == -1)
 		return -1;
 	return was;
+}
+
+/*
+ * size bytes (a multiple of the page size) mapped twice, back to back:
+ * p[size + i] is p[i], so any size bytes from any offset are contiguous.
+ * NULL where that cannot be done (the caller falls back to one copy).
+ * Nothing is touched: an idle mapping costs address space only.
+ */
+void *
+compat_mirror_alloc(size_t size)
+{
+#if defined(__linux__) && defined(MFD_CLOEXEC)
+	uint8_t	*base;
+	int	 fd;
+
+	if (size == 0 || size % (size_t)sysconf(_SC_PAGESIZE) != 0)
+		return NULL;
+	if ((fd = memfd_create("tether-ring", MFD_CLOEXEC)) == -1)
+		return NULL;
+	if (ftruncate(fd, (off_t)size) == -1) {
+		close(fd);
+		return NULL;
+	}
+	base = mmap(NULL, 2 * size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+	    -1, 0);
+	if (base == MAP_FAILED) {
+		close(fd);
+		return NULL;
+	}
+	if (mmap(base, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+	    fd, 0) == MAP_FAILED || mmap(base + size, size, PROT_READ |
+	    PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED) {
+		munmap(base, 2 * size);
+		close(fd);
+		return NULL;
+	}
+	close(fd);
+	return base;
+#else
+	(void)size;
+	return NULL;
+#endif
+}
+
+void
+compat_mirror_free(void *p, size_t size)
+{
+	if (p != NULL)
+		munmap(p, 2 * size);
+}
+
+/* The path of the running executable; -1 where it cannot be known. */
+int
+compat_self_path(char *buf, size_t size)
+{
+#if defined(__linux__)
+	ssize_t	 n = readlink("/proc/self/exe", buf, size - 1);
+
+	if (n <= 0 || (size_t)n >= size - 1)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+#else
+	(void)buf;
+	(void)size;
+	return -1;
+#endif
 }

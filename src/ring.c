@@ -1,31 +1,49 @@
 /* A byte ring addressed by absolute stream offsets. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "compat.h"
 
 #include "ring.h"
 #include "xmalloc.h"
 
 /*
  * Set up an empty ring of cap bytes. The memory is allocated but not
- * touched, so an idle session's ring costs address space, not RSS.
+ * touched, so an idle session's ring costs address space, not RSS. Where
+ * the platform allows, it is mapped twice back to back (mirrored), so that
+ * the screen model sees any stretch of it in one piece; cap is then
+ * rounded up to whole pages.
  */
 void
 ring_init(struct ring *r, size_t cap)
 {
+	size_t	 page = (size_t)sysconf(_SC_PAGESIZE);
+
 	if (cap < RING_MIN)
 		cap = RING_MIN;
 	if (cap > RING_MAX)
 		cap = RING_MAX;
+	r->head = 0;
+	r->mirrored = 0;
+	if (page > 0 && (r->data = compat_mirror_alloc((cap + page - 1) /
+	    page * page)) != NULL) {
+		r->cap = (cap + page - 1) / page * page;
+		r->mirrored = 1;
+		return;
+	}
 	r->data = xmalloc(cap);
 	r->cap = cap;
-	r->head = 0;
 }
 
 /* Release the ring's memory. */
 void
 ring_free(struct ring *r)
 {
-	free(r->data);
+	if (r->mirrored)
+		compat_mirror_free(r->data, r->cap);
+	else
+		free(r->data);
 	r->data = NULL;
 }
 

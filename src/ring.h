@@ -17,6 +17,7 @@ struct ring {
 	uint8_t		*data;
 	size_t		 cap;
 	uint64_t	 head;
+	int		 mirrored;	/* data[cap + i] is data[i] */
 };
 
 void		 ring_init(struct ring *, size_t);

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ring.h"
 #include "../tap.h"
@@ -86,7 +87,29 @@ test_init(void)
 	ring_free(&r);
 
 	ring_init(&r, RING_MIN + 1);
-	is_u64(r.cap, RING_MIN + 1, "size in range kept as is");
+	if (r.mirrored)
+		is_u64(r.cap, RING_MIN + (size_t)sysconf(_SC_PAGESIZE),
+		    "size in range rounded up to a page (mirrored ring)");
+	else
+		is_u64(r.cap, RING_MIN + 1, "size in range kept as is");
+	ring_free(&r);
+
+	/* Mirrored: the bytes past cap are the first ones again. */
+	ring_init(&r, RING_MIN);
+	if (r.mirrored) {
+		uint8_t	 block[100];
+		size_t	 i;
+		int	 same = 1;
+
+		for (i = 0; i < RING_MIN / 100 + 1; i++) {
+			memset(block, (int)(i & 0xff), sizeof block);
+			ring_write(&r, block, sizeof block);
+		}
+		for (i = 0; i < r.cap; i++)
+			same &= r.data[r.cap + i] == r.data[i];
+		ok(same, "a mirrored ring's second mapping shows the first");
+	} else
+		ok(1, "# SKIP no mirrored ring on this platform");
 	ring_free(&r);
 
 	ring_init(&r, RING_MAX + 1);
