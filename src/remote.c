@@ -27,6 +27,7 @@ struct remote {
 	struct ssh_opts	 ssh;
 	struct ssh_conn	 conn;
 	int		 live;		/* conn holds a running ssh */
+	int		 dial_checked;	/* ssh_setup_dial has run */
 	const char	*name;		/* -s NAME, or the default */
 	char		 defname[SOCK_NAME_MAX + 1];
 	int		 escape;
@@ -316,6 +317,10 @@ remote_connect(void *arg, int attempt, char *why, size_t size)
 
 	if (r->live)
 		ssh_close(&r->conn, 1);
+	if (attempt > 0 && !r->dial_checked) {
+		r->dial_checked = 1;
+		ssh_setup_dial(&r->ssh);
+	}
 	if (ssh_spawn(&r->ssh, attempt == 0 ? r->first : r->again,
 	    attempt > 0, attempt == 0, &r->conn, why, size) == -1)
 		return -1;
@@ -407,6 +412,7 @@ remote_free(struct remote *r)
 	free(r->program);
 	free(r->first);
 	free(r->again);
+	free(r->ssh.dial);
 }
 
 /* tether [options] [user@]host [-- command args...] */

@@ -119,6 +119,12 @@ ssh_argv(const struct ssh_opts *o, const char *remote, int batch)
 		v[n++] = "BatchMode=yes";
 		v[n++] = "-o";
 		v[n++] = "ConnectTimeout=3";
+		if (o->dial != NULL) {
+			v[n++] = "-o";
+			v[n++] = o->dial;
+			v[n++] = "-o";
+			v[n++] = "ProxyUseFdpass=yes";
+		}
 	}
 	for (i = 0; i < o->nargs; i++)
 		v[n++] = o->args[i];
@@ -346,4 +352,87 @@ ssh_run(const struct ssh_opts *o, const char *remote)
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
+}
+
+/*
+ * Reconnects connect through `tether dial` (see dial.c), unless the
+ * user's ssh configuration for the host makes its own connection (a
+ * ProxyCommand or ProxyJump) or binds it (BindAddress, BindInterface), or
+ * ssh cannot tell (not OpenSSH's -G). Sets o->dial, or leaves it NULL.
+ */
+void
+ssh_setup_dial(struct ssh_opts *o)
+{
+	static const char *const own[] = { "proxycommand ", "proxyjump ",
+	    "bindaddress ", "bindinterface ", NULL };
+	const char	**argv, *family = "";
+	char		  self[4096], line[1024], *q, *w;
+	FILE		 *f;
+	pid_t		  pid;
+	int		  p[2], devnull, status, ok = 1;
+	size_t		  i, n = 0;
+
+	if (compat_self_path(self, sizeof self) == -1 || pipe(p) == -1)
+		return;
+	argv = xcalloc(o->nargs + 8, sizeof *argv);
+	argv[n++] = o->program;
+	argv[n++] = "-G";
+	for (i = 0; i < o->nargs; i++)
+		argv[n++] = o->args[i];
+	argv[n++] = "--";
+	argv[n++] = o->host;
+	if ((devnull = open("/dev/null", O_RDWR)) == -1 ||
+	    (pid = fork()) == -1) {
+		free(argv);
+		close(p[0]);
+		close(p[1]);
+		if (devnull != -1)
+			close(devnull);
+		return;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		ssh_exec(argv, devnull, p[1], devnull);
+	}
+	free(argv);
+	close(p[1]);
+	close(devnull);
+	if ((f = fdopen(p[0], "r")) == NULL) {
+		close(p[0]);
+		ok = 0;
+	} else {
+		while (fgets(line, sizeof line, f) != NULL) {
+			for (i = 0; own[i] != NULL; i++) {
+				if (strncmp(line, own[i], strlen(own[i])) == 0)
+					ok = 0;
+			}
+			if (strcmp(line, "addressfamily inet\n") == 0)
+				family = "-4 ";
+			else if (strcmp(line, "addressfamily inet6\n") == 0)
+				family = "-6 ";
+		}
+		fclose(f);
+	}
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (!ok || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		log_debug("reconnects use ssh's own connect");
+		return;
+	}
+	/* ssh runs it with the user's shell: quote; and % is ssh's. */
+	q = w = xmalloc(4 * strlen(self) + 64);
+	w += sprintf(w, "ProxyCommand='");
+	for (i = 0; self[i] != '\0'; i++) {
+		if (self[i] == '\'') {
+			memcpy(w, "'\\''", 4);
+			w += 4;
+		} else if (self[i] == '%') {
+			*w++ = '%';
+			*w++ = '%';
+		} else
+			*w++ = self[i];
+	}
+	sprintf(w, "' dial %s%%h %%p", family);
+	o->dial = q;
+	log_debug("reconnects dial: %s", o->dial);
 }

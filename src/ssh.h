@@ -30,6 +30,7 @@ struct ssh_opts {
 	size_t		 nargs;
 	const char	*remote_tether;	/* --remote-tether, or "tether" */
 	int		 control_master; /* allow the user's ControlMaster */
+	char		*dial;		/* ProxyCommand=... for reconnects */
 };
 
 struct ssh_conn {
@@ -52,5 +53,6 @@ void	ssh_close(struct ssh_conn *, int);
 int	ssh_reap(struct ssh_conn *, int);
 int	ssh_classify(const struct ssh_conn *);
 int	ssh_run(const struct ssh_opts *, const char *);
+void	ssh_setup_dial(struct ssh_opts *);
 
 #endif

@@ -16,6 +16,7 @@
 
 #include "bridge.h"
 #include "client.h"
+#include "dial.h"
 #include "escape.h"
 #include "host.h"
 #include "log.h"
@@ -683,5 +684,7 @@ main(int argc, char **argv)
 		    cmd_kill(argc - 2, argv + 2);
 	if (strcmp(cmd, "bridge") == 0)
 		return cmd_bridge(argc - 2, argv + 2, &o);
+	if (strcmp(cmd, "dial") == 0)
+		return dial_main(argc - 2, argv + 2);
 	return remote_main(argc - 1, argv + 1);
 }
