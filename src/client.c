@@ -35,7 +35,9 @@
 #define HELLO_TIMEOUT	10000
 #define PING_MS		1000	/* heartbeat while connected */
 #define CONNECT_MS	15000	/* give up on one reconnect attempt */
-#define NET_SETTLE_MS	150	/* let a burst of address changes settle */
+#define NET_SETTLE_MS	50	/* let a burst of address changes settle */
+#define PROBE_MIN_MS	300	/* then a PING must be answered in this */
+#define PROBE_MAX_MS	1500	/* plus 3 round trips, up to this */
 
 /* The link to the session, for a client that reconnects. */
 enum link_state {
@@ -90,6 +92,7 @@ struct client {
 	uint64_t	 deadline;	/* ms: give up this attempt */
 	uint64_t	 last_rx;	/* ms: the host was last heard */
 	uint64_t	 last_ping;	/* ms */
+	uint64_t	 srtt;		/* ms: smoothed PING round trip; 0: none */
 	uint64_t	 net_at;	/* ms: act on an address change */
 	uint64_t	 status_at;	/* ms: the status title was last set */
 	int		 title_pushed;
@@ -429,7 +432,7 @@ static int
 client_frame(struct client *c, uint8_t type, struct reader *r)
 {
 	const uint8_t	*data;
-	uint64_t	 off, from, to;
+	uint64_t	 off, from, to, rtt;
 	size_t		 len;
 	uint8_t		 how, code;
 	uint32_t	 value;
@@ -480,6 +483,13 @@ client_frame(struct client *c, uint8_t type, struct reader *r)
 			return -1;
 		return proto_put_u64(&c->out, MSG_PONG, off);
 	case MSG_PONG:
+		/* Our PING's time, back: the round trip, smoothed. */
+		if (proto_get_u64(r, &off) != 0)
+			return -1;
+		rtt = client_now() - off;
+		if (rtt < 60000)
+			c->srtt = c->srtt == 0 ? rtt + 1 :
+			    (7 * c->srtt + rtt + 1 + 7) / 8;	/* >= 1 */
 		return 0;
 	}
 	return type >= MSG_OPTIONAL_MIN ? 0 : -1;
@@ -805,6 +815,19 @@ client_net(struct client *c, uint64_t now)
 	c->net_at = now + NET_SETTLE_MS;
 }
 
+/* How long an answer to a PING may take after the network changed. */
+static uint64_t
+client_probe_ms(const struct client *c)
+{
+	uint64_t	 ms = PROBE_MIN_MS + 3 * c->srtt;
+
+	if (c->srtt == 0 || ms > PROBE_MAX_MS)
+		ms = PROBE_MAX_MS;
+	if (ms > (uint64_t)c->o->timeout_ms)
+		ms = (uint64_t)c->o->timeout_ms;
+	return ms;
+}
+
 /* Timers of a remote client: retries, attempt deadlines, heartbeats. */
 static void
 client_timers(struct client *c, uint64_t now)
@@ -818,11 +841,20 @@ client_timers(struct client *c, uint64_t now)
 		if (c->link == LINK_DOWN) {
 			c->attempt = 0;
 			c->retry_at = now;
-		} else if (c->link == LINK_CONNECTING)
+		} else if (c->link == LINK_CONNECTING) {
+			/* Start over at once, from the new network. */
 			client_lost(c, "network changed while connecting");
+			c->attempt = 0;
+			c->retry_at = now;
+		}
 		else {
-			/* Dead unless heard from within a short while. */
-			probe = now + 1500 - (uint64_t)c->o->timeout_ms;
+			/*
+			 * Dead unless heard from within a short while: a
+			 * few round trips (a roamed connection never
+			 * answers, and every moment counts).
+			 */
+			probe = now + client_probe_ms(c) -
+			    (uint64_t)c->o->timeout_ms;
 			if (c->last_rx > probe)
 				c->last_rx = probe;
 			c->last_ping = 0;
