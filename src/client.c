@@ -793,7 +793,8 @@ client_connected(struct client *c)
 {
 	log_debug("reconnected after %d attempts", c->attempt);
 	c->attempt = 0;
-	c->last_rx = c->last_ping = client_now();
+	c->last_rx = client_now();
+	c->last_ping = 0;	/* a PING at once: the round trip, known early */
 	if (c->title_pushed) {
 		buf_put(&c->notice, "\033[23;0t", 7);
 		c->title_pushed = 0;
@@ -1130,7 +1131,8 @@ client_run(const struct client_opts *o)
 	}
 	if (client_remote(&c))
 		c.netfd = netwatch_open();
-	c.last_rx = c.last_ping = client_now();
+	c.last_rx = client_now();
+	c.last_ping = 0;	/* a PING at once: the round trip, known early */
 	client_signals_init();
 	atexit(client_cleanup);
 	log_fatal_hook(client_cleanup);
