@@ -838,7 +838,8 @@ host_timeout(struct host *h, uint64_t now)
 	size_t		 i;
 	struct conn	*c;
 
-	if (h->kill_at != 0)
+	/* (A program that ended before its SIGKILL needs none.) */
+	if (h->kill_at != 0 && !h->exited)
 		next = h->kill_at;
 	if (h->exited && h->master != -1 && h->drain_at < next)
 		next = h->drain_at;

@@ -286,6 +286,25 @@ ok "it was killed with SIGKILL (the client exits 137)" \
     wait_for_screen '^RC=137$'
 ok "the session is gone" session_gone ki
 
+# A killed session whose client is stopped keeps the end for it, without
+# spinning: it once polled with a zero timeout for its SIGKILL deadline.
+run "$TETHER" new kz -- sleep 1000
+term_start z 80 24 "$TETHER" attach kz
+wait_until session_is kz attached
+kzhost=$(session_pid kz)
+kill -STOP "$(term_pid -t z)"
+run "$TETHER" kill kz
+is "$RC" 0 "kill with the client stopped exits 0"
+cpu() { awk '{ print $14 + $15 }' "/proc/$kzhost/stat"; }
+c0=$(cpu)
+sleep 1
+c1=$(cpu)
+ok "the host waits for the stopped client without spinning ($((c1 - c0)) ticks in 1 s)" \
+    test $((c1 - c0)) -lt 20
+kill -CONT "$(term_pid -t z)"
+ok "the client then gets the end and exits" term_wait_dead -t z
+ok "and the session is gone" wait_until session_gone kz
+
 # ------------------------------------------------ a second client
 outer d1
 term_type "\"\$TETHER\" attach dup -- env 'PS1=in\$ ' bash --norc --noprofile -i; echo \"RC=\$?\"; echo \"MD[$MODES]\""
