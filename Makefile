@@ -24,7 +24,7 @@ ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LIBS	= $(shell pkg-config --variable=libdir vterm 2>/dev/null || echo /usr/lib/x86_64-linux-gnu)/libvterm.a -lpthread
 
 LIBSRCS	= src/bridge.c src/buf.c src/client.c src/compat.c src/dial.c src/escape.c src/host.c \
-	  src/log.c src/netwatch.c src/proto.c src/pty.c src/remote.c src/model.c src/ring.c src/screen.c \
+	  src/log.c src/netwatch.c src/outlog.c src/proto.c src/pty.c src/remote.c src/model.c src/ring.c src/screen.c \
 	  src/sock.c src/ssh.c src/tty.c \
 	  src/xmalloc.c
 LIBOBJS	= $(LIBSRCS:src/%.c=$(B)/%.o)
@@ -70,7 +70,8 @@ test: deps
 # Benchmarks against the peers on the test bed (root: network namespaces).
 # BENCH_ARGS=--quick for a short run. Not part of `make test`.
 bench: deps $(B)/tether
-	TETHER=$(CURDIR)/$(B)/tether bash bench/throughput.sh $(BENCH_ARGS)
+	scripts/deps --bench
+	TETHER=$(CURDIR)/$(B)/tether bash bench/run.sh $(BENCH_ARGS)
 
 # Install the Debian packages that building and testing need.
 deps:

@@ -51,6 +51,7 @@ enum notice_kind {
 	NOTICE_AWAY,		/* resume too late: output left the ring */
 	NOTICE_LOST,		/* this client did not keep up */
 	NOTICE_REPAINT,		/* the host's repaint stands for the bytes */
+	NOTICE_SLOW,		/* skipped for a slow link: a marker, a repaint */
 };
 
 struct skip {
@@ -105,6 +106,7 @@ static int	client_nonblock[2] = { -1, -1 };
 static uint64_t	client_now(void);
 static int	client_welcome(struct client *, uint8_t, struct reader *);
 static void	client_connected(struct client *);
+static int	client_remote(const struct client *);
 static void	client_lost(struct client *, const char *);
 
 /* Wake the event loop from a signal handler. */
@@ -226,6 +228,40 @@ client_skip(struct client *c, uint64_t from, uint64_t to, int kind)
 	return 0;
 }
 
+/*
+ * The line that says output was skipped, pushed into the terminal's
+ * scrollback (with the screen it was on) before the repaint clears the
+ * screen: normal screen, no scroll region, at the bottom, then a line feed
+ * per row.
+ */
+static void
+client_slow_marker(struct client *c, uint64_t bytes)
+{
+	char		 line[512], size[32];
+	uint16_t	 rows = 24, cols = 80;
+	int		 i;
+
+	tty_size(isatty(STDIN_FILENO) ? STDIN_FILENO : STDOUT_FILENO, &rows,
+	    &cols);
+	if (bytes >= 10 * 1000 * 1000)
+		snprintf(size, sizeof size, "%llu MB",
+		    (unsigned long long)(bytes / 1000000));
+	else if (bytes >= 10 * 1000)
+		snprintf(size, sizeof size, "%llu kB",
+		    (unsigned long long)(bytes / 1000));
+	else
+		snprintf(size, sizeof size, "%llu bytes",
+		    (unsigned long long)bytes);
+	snprintf(line, sizeof line, "\033[?1049l\033[0m\033[r\033[%u;1H\n"
+	    "[tether: skipped %s of output to keep up with a slow link; "
+	    "all of it: tether log %s%s%s]\r", (unsigned)rows, size,
+	    c->o->where != NULL ? c->o->where : "", c->o->where != NULL ?
+	    " " : "", c->o->name);
+	buf_put(&c->notice, line, strlen(line));
+	for (i = 0; i < rows; i++)
+		buf_put(&c->notice, "\n", 1);
+}
+
 /* Format the notice for a skip into the notice buffer. */
 static void
 client_notice(struct client *c, const struct skip *s)
@@ -234,6 +270,9 @@ client_notice(struct client *c, const struct skip *s)
 	unsigned long long	 n = (unsigned long long)(s->to - s->from);
 
 	switch (s->kind) {
+	case NOTICE_SLOW:
+		client_slow_marker(c, s->to - s->from);
+		/* FALLTHROUGH */
 	case NOTICE_REPAINT:
 		buf_put(&c->notice, buf_ptr(&c->repaint), buf_len(&c->repaint));
 		buf_reset(&c->repaint);
@@ -289,7 +328,8 @@ client_flush_term(struct client *c)
 		}
 		if (c->nskips > 0 && c->shown == c->skips[0].from) {
 			/* A repaint is written whole or not at all. */
-			if (c->skips[0].kind == NOTICE_REPAINT && c->repainting)
+			if ((c->skips[0].kind == NOTICE_REPAINT ||
+			    c->skips[0].kind == NOTICE_SLOW) && c->repainting)
 				return 0;
 			client_notice(c, &c->skips[0]);
 			c->shown = c->skips[0].to;
@@ -452,6 +492,16 @@ client_frame(struct client *c, uint8_t type, struct reader *r)
 			return -1;
 		c->repainting = off > 0;
 		return 0;
+	case MSG_JUMP:
+		/* SCREEN frames follow, then output from to. */
+		if (c->repainting || proto_get_skip(r, &from, &to) != 0 ||
+		    from != c->recv || client_skip(c, from, to, NOTICE_SLOW) != 0)
+			return -1;
+		c->repainting = 1;
+		c->repaint_fresh = 0;
+		buf_reset(&c->repaint);
+		c->recv = to;
+		return 0;
 	case MSG_SKIP:
 		if (proto_get_skip(r, &from, &to) != 0 || from != c->recv ||
 		    client_skip(c, from, to, NOTICE_LOST) != 0)
@@ -562,7 +612,13 @@ client_hello(struct client *c)
 	h.major = PROTO_MAJOR;
 	h.minor = PROTO_MINOR;
 	h.mode = HELLO_ATTACH;
+	/*
+	 * The output window and skipping are for networks: a local
+	 * terminal takes what it can, and paces the program.
+	 */
 	h.flags = HELLO_SCREEN;
+	if (client_remote(c))
+		h.flags |= HELLO_WINDOW | (c->o->lossless ? 0 : HELLO_JUMP);
 	h.instance = c->instance;
 	/* What the terminal has not shown yet is kept here: ask after it. */
 	h.shown = c->recv;

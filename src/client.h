@@ -16,6 +16,7 @@ struct client_opts {
 	const char	*where;		/* the remote host, or NULL */
 	int		 escape;	/* escape character or ESCAPE_NONE */
 	int		 timeout_ms;	/* declare the link dead after this */
+	int		 lossless;	/* never let the host skip output */
 	/*
 	 * Open a stream to the session host (attempt 0 is the first, which
 	 * may prompt on the terminal); -1 and why on failure.

@@ -23,6 +23,7 @@
 #include "host.h"
 #include "log.h"
 #include "model.h"
+#include "outlog.h"
 #include "proto.h"
 #include "pty.h"
 #include "ring.h"
@@ -31,6 +32,26 @@
 #include "xmalloc.h"
 
 #define CONN_OUT_HIGH	(256 * 1024)	/* stop generating output frames */
+
+/*
+ * Output in flight: the host sends a client output only within a window of
+ * unacknowledged bytes, sized from the rate at which the client acknowledges
+ * (its link and terminal together) and the shortest round trip seen, so that
+ * little more than WIN_DELAY_MS of output waits in ssh's and the kernel's
+ * buffers. When what is waiting would take the link longer than
+ * JUMP_AFTER_MS, a client that allows it skips ahead: a JUMP, a repaint
+ * from the model, and the output from there on (the log keeps all of it).
+ */
+#define WIN_INIT	(128 * 1024)	/* until the rate is known */
+#define WIN_MIN		(16 * 1024)
+#define WIN_DELAY_MS	150
+#define RATE_SAMPLE_MS	100		/* the rate is measured this often */
+#define RATE_SLOTS	5		/* the rate: the best of 5 seconds */
+#define RTT_MARKS	32		/* send times of offsets in flight */
+#define RTT_KEEP_MS	10000		/* a minimum round trip holds so long */
+#define JUMP_AFTER_MS	1000		/* waiting output the link needs so long */
+#define JUMP_MIN	(64 * 1024)	/* never skip less than this */
+#define JUMP_REPAINT_MS	250		/* a repaint's history: so long to send */
 #define CONN_IN_MAX	(PROTO_MAX_FRAME + 4 + 64 * 1024)
 #define CONN_OUT_MAX	(4 * 1024 * 1024)
 #define INPUT_MAX	(4 * 1024 * 1024)
@@ -59,6 +80,20 @@ struct conn {
 	int		 bye;		/* it said DETACH */
 	int		 eof;		/* it closed its end */
 	int		 exit_sent;
+	int		 may_jump;	/* HELLO_JUMP: may skip for a slow link */
+	int		 windowed;	/* HELLO_WINDOW: output within a window */
+	uint64_t	 jump_to;	/* the last JUMP's end; none until acked */
+	uint64_t	 hist_mark;	/* history lines the client has */
+	uint64_t	 rate;		/* bytes/s acknowledged; 0: unknown */
+	uint64_t	 slot[RATE_SLOTS];	/* best sample of each second */
+	uint64_t	 slot_sec;	/* the second of slot[0] */
+	uint64_t	 rate_at;	/* ms: this rate sample began */
+	uint64_t	 rate_from;	/* acked when it began */
+	uint64_t	 rtt_min;	/* ms, +1; 0: unknown */
+	uint64_t	 rtt_at;	/* ms: when rtt_min was seen */
+	uint64_t	 mark_off[RTT_MARKS];	/* output offset sent ... */
+	uint64_t	 mark_ms[RTT_MARKS];	/* ... at this time */
+	int		 marks;
 };
 
 struct host {
@@ -68,6 +103,7 @@ struct host {
 	int		 master;	/* pty master, -1 once closed */
 	pid_t		 pid;
 	struct ring	 ring;
+	struct outlog	 log;		/* every byte of output, on disk */
 	struct screen	*screen;	/* the terminal model */
 	struct model	*model;		/* its thread, which feeds it */
 	uint64_t	 instance;
@@ -294,6 +330,7 @@ static int
 host_attach(struct host *h, struct conn *c, const struct msg_hello *m)
 {
 	struct msg_welcome	 w;
+	struct screen		*s;
 	struct buf		 rb;
 	uint64_t		 head = ring_head(&h->ring), left;
 	int			 repaint, e;
@@ -342,6 +379,9 @@ host_attach(struct host *h, struct conn *c, const struct msg_hello *m)
 	h->attached_at = (uint64_t)time(NULL);
 	c->state = CONN_ATTACHED;
 	c->sent = c->acked = w.out_start;
+	c->jump_to = 0;
+	c->windowed = (m->flags & HELLO_WINDOW) != 0;
+	c->may_jump = c->windowed && (m->flags & HELLO_JUMP) != 0;
 	c->progress = host_now();
 	host_resize(h, m->rows, m->cols);
 	w.major = PROTO_MAJOR;
@@ -358,7 +398,9 @@ host_attach(struct host *h, struct conn *c, const struct msg_hello *m)
 	if ((e = proto_put_welcome(&c->out, &w)) != 0 || !repaint)
 		return e;
 	buf_init(&rb, SCREEN_REPAINT_MAX + 16 * 1024 * 1024);
-	screen_repaint(model_lock(h->model, head), &rb, SCREEN_REPAINT_MAX);
+	s = model_lock(h->model, head);
+	screen_repaint(s, &rb, SCREEN_REPAINT_MAX);
+	c->hist_mark = screen_history_total(s);
 	model_unlock(h->model);
 	left = buf_len(&rb);
 	do {
@@ -382,6 +424,89 @@ host_kill(struct host *h)
 	kill(-h->pid, SIGCONT);
 	kill(h->pid, SIGHUP);
 	h->kill_at = host_now() + HOST_KILL_GRACE_MS;
+}
+
+/* How much unacknowledged output c may have in flight. */
+static uint64_t
+host_window(const struct conn *c)
+{
+	uint64_t	 w;
+
+	if (!c->windowed)
+		return UINT64_MAX;	/* a 1.1 client, or a local one */
+	if (c->rate == 0)
+		return WIN_INIT;
+	w = c->rate * (2 * c->rtt_min + WIN_DELAY_MS) / 1000;
+	return w < WIN_MIN ? WIN_MIN : w;
+}
+
+/*
+ * The client acknowledged output up to v: a round trip sample from the send
+ * times of the offsets it covers, and every RATE_SAMPLE_MS a rate sample.
+ * A sample taken while the window was full, or output waited, lowers the
+ * rate (the link is the limit); otherwise it can only raise it.
+ */
+static void
+host_acked(struct host *h, struct conn *c, uint64_t v)
+{
+	uint64_t	 now = host_now(), rtt = 0, sample, sec;
+	int		 i = 0, limited;
+
+	while (i < c->marks && c->mark_off[i] <= v)
+		rtt = now - c->mark_ms[i++] + 1;
+	if (i > 0) {
+		memmove(c->mark_off, c->mark_off + i, (size_t)(c->marks - i) *
+		    sizeof c->mark_off[0]);
+		memmove(c->mark_ms, c->mark_ms + i, (size_t)(c->marks - i) *
+		    sizeof c->mark_ms[0]);
+		c->marks -= i;
+		if (c->rtt_min == 0 || rtt <= c->rtt_min ||
+		    now - c->rtt_at > RTT_KEEP_MS) {
+			c->rtt_min = rtt;
+			c->rtt_at = now;
+		}
+	}
+	if (c->rate_from < c->jump_to && v >= c->jump_to) {
+		/* The jump is not output that crossed the link. */
+		c->rate_at = now;
+		c->rate_from = v;
+		return;
+	}
+	if (c->rate_at == 0 || v < c->rate_from) {
+		c->rate_at = now;
+		c->rate_from = c->acked;
+	}
+	if (now - c->rate_at < RATE_SAMPLE_MS)
+		return;
+	sample = (v - c->rate_from) * 1000 / (now - c->rate_at);
+	limited = c->sent - v >= host_window(c) / 2 ||
+	    c->sent < ring_head(&h->ring);
+	c->rate_at = now;
+	c->rate_from = v;
+	/*
+	 * The rate is the best sample of the last RATE_SLOTS seconds, so a
+	 * moment's stall of the client does not make a fast link look slow;
+	 * a sample the sender limited (nothing waited) only counts if it
+	 * is better.
+	 */
+	sec = now / 1000;
+	if (sec - c->slot_sec >= RATE_SLOTS) {
+		memset(c->slot, 0, sizeof c->slot);
+		c->slot_sec = sec;
+	}
+	for (; c->slot_sec < sec; c->slot_sec++) {
+		memmove(c->slot + 1, c->slot, (RATE_SLOTS - 1) *
+		    sizeof c->slot[0]);
+		c->slot[0] = 0;
+	}
+	if (!limited && sample < c->rate)
+		return;
+	if (sample > c->slot[0])
+		c->slot[0] = sample;
+	c->rate = 0;
+	for (i = 0; i < RATE_SLOTS; i++)
+		if (c->slot[i] > c->rate)
+			c->rate = c->slot[i];
 }
 
 /* Drop c if queueing a message for it failed; -1 when c is gone. */
@@ -479,6 +604,7 @@ host_frame(struct host *h, struct conn *c, uint8_t type, struct reader *r,
 			return -1;
 		}
 		if (v > c->acked) {
+			host_acked(h, c, v);
 			c->acked = v;
 			c->progress = host_now();
 			c->blocked = 0;
@@ -610,6 +736,7 @@ host_pty_read(struct host *h, size_t room)
 		n = room;
 	got = read(h->master, p, n);
 	if (got > 0) {
+		outlog_write(&h->log, p, (size_t)got, host_now());
 		ring_commit(&h->ring, (size_t)got);
 		model_publish(h->model, ring_head(&h->ring));
 		return;
@@ -633,6 +760,65 @@ host_pty_write(struct host *h)
 }
 
 /* Queue output frames for the attached client, up to a high-water mark. */
+/*
+ * Should c skip ahead? Only a client that allows it, whose link rate is
+ * known, once its last jump was shown, and only when the output waiting
+ * for it would take longer than JUMP_AFTER_MS to send at that rate.
+ */
+static int
+host_should_jump(struct host *h, struct conn *c, uint64_t head)
+{
+	uint64_t	 wait = head - c->sent, bound;
+
+	if (!c->may_jump || c->rate == 0 || c->stalled || c->acked < c->jump_to ||
+	    c->sent < ring_tail(&h->ring) || h->exited)
+		return 0;
+	bound = c->rate * JUMP_AFTER_MS / 1000;
+	return wait > bound && wait > JUMP_MIN;
+}
+
+/*
+ * Skip c ahead to head: JUMP, then the model's repaint, with as much of
+ * the history the client has not seen as the link sends in
+ * JUMP_REPAINT_MS.
+ */
+static void
+host_jump(struct host *h, struct conn *c, uint64_t head)
+{
+	struct screen	*s;
+	struct buf	 rb;
+	uint64_t	 left, total, budget;
+	size_t		 n;
+	int		 e;
+
+	log_debug("jump: %llu bytes waiting at %llu bytes/s",
+	    (unsigned long long)(head - c->sent), (unsigned long long)c->rate);
+	if (proto_put_jump(&c->out, c->sent, head) != 0)
+		return;
+	budget = c->rate * JUMP_REPAINT_MS / 1000;
+	if (budget < 16 * 1024)
+		budget = 16 * 1024;
+	if (budget > SCREEN_REPAINT_MAX)
+		budget = SCREEN_REPAINT_MAX;
+	buf_init(&rb, SCREEN_REPAINT_MAX + 16 * 1024 * 1024);
+	s = model_lock(h->model, head);
+	total = screen_history_total(s);
+	screen_repaint_lines(s, &rb, (size_t)budget, total > c->hist_mark ?
+	    (size_t)(total - c->hist_mark) : 0);
+	model_unlock(h->model);
+	c->hist_mark = total;
+	left = buf_len(&rb);
+	do {
+		n = left < PROTO_CHUNK ? (size_t)left : PROTO_CHUNK;
+		left -= n;
+		e = proto_put_data(&c->out, MSG_SCREEN, left, buf_ptr(&rb), n);
+		buf_consume(&rb, n);
+	} while (e == 0 && left > 0);
+	buf_free(&rb);
+	c->sent = c->jump_to = head;
+	c->marks = 0;
+}
+
 static void
 host_pump(struct host *h, struct conn *c)
 {
@@ -640,8 +826,12 @@ host_pump(struct host *h, struct conn *c)
 	uint64_t	 tail = ring_tail(&h->ring);
 	size_t		 n;
 
-	while (buf_len(&c->out) < CONN_OUT_HIGH &&
-	    c->sent < ring_head(&h->ring)) {
+	uint64_t	 win = host_window(c), head = ring_head(&h->ring);
+
+	if (host_should_jump(h, c, head))
+		host_jump(h, c, head);
+	while (buf_len(&c->out) < CONN_OUT_HIGH && c->sent < head &&
+	    c->sent - c->acked < win) {
 		if (c->sent < tail) {
 			log_debug("client lost %llu bytes",
 			    (unsigned long long)(tail - c->sent));
@@ -654,8 +844,14 @@ host_pump(struct host *h, struct conn *c)
 		n = ring_peek(&h->ring, c->sent, &p);
 		if (n > PROTO_CHUNK)
 			n = PROTO_CHUNK;
+		if (n > win - (c->sent - c->acked))
+			n = (size_t)(win - (c->sent - c->acked));
 		proto_put_data(&c->out, MSG_OUTPUT, c->sent, p, n);
 		c->sent += n;
+		if (c->marks < RTT_MARKS) {
+			c->mark_off[c->marks] = c->sent;
+			c->mark_ms[c->marks++] = host_now();
+		}
 	}
 	if (h->exited && h->master == -1 && !c->exit_sent &&
 	    c->sent == ring_head(&h->ring)) {
@@ -1008,6 +1204,8 @@ host_main(const struct host_opts *o, int lfd, int ready)
 	h.command = pty_command_line(o->argv);
 	buf_init(&h.input, INPUT_MAX);
 	ring_init(&h.ring, o->ring_size);
+	if (outlog_open(&h.log, o->name, o->log_size, why, sizeof why) == -1)
+		log_debug("no output log: %s", why);
 	h.screen = screen_new(o->rows, o->cols, o->history);
 	host_signals_init();
 	spec.argv = o->argv;
@@ -1031,6 +1229,7 @@ host_main(const struct host_opts *o, int lfd, int ready)
 	log_debug("session %s ends", h.name);
 	host_unlisten(&h);
 	model_stop(h.model);
+	outlog_close(&h.log);
 	ring_free(&h.ring);
 	screen_free(h.screen);
 	buf_free(&h.input);

@@ -23,6 +23,7 @@ struct host_opts {
 	const char	*name;
 	char *const	*argv;		/* NULL: login shell */
 	size_t		 ring_size;
+	size_t		 log_size;	/* the output log's limit; 0: none */
 	size_t		 history;	/* lines kept by the screen model */
 	uint16_t	 rows;
 	uint16_t	 cols;

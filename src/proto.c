@@ -350,7 +350,24 @@ proto_put_skip(struct buf *out, uint64_t from, uint64_t to)
 	return frame_end(out, pos, r);
 }
 
-/* Decode SKIP. */
+/*
+ * Encode JUMP: output [from, to) was skipped because the link is slow (it
+ * is in the session's log); SCREEN frames with the repaint follow, then
+ * OUTPUT from to. Decoded as SKIP.
+ */
+int
+proto_put_jump(struct buf *out, uint64_t from, uint64_t to)
+{
+	size_t	 pos;
+	int	 r;
+
+	if ((r = frame_begin(out, MSG_JUMP, &pos)) == 0 &&
+	    (r = buf_put_u64(out, from)) == 0)
+		r = buf_put_u64(out, to);
+	return frame_end(out, pos, r);
+}
+
+/* Decode SKIP or JUMP. */
 int
 proto_get_skip(struct reader *r, uint64_t *from, uint64_t *to)
 {
@@ -368,7 +385,7 @@ proto_type_name(uint8_t type)
 	static const char *names[] = {
 		"?", "HELLO", "WELCOME", "ERROR", "OUTPUT", "ACK", "INPUT",
 		"INPUT_ACK", "RESIZE", "DETACH", "EXIT", "PING", "PONG",
-		"INFO", "SKIP", "SCREEN",
+		"INFO", "SKIP", "SCREEN", "JUMP",
 	};
 
 	if (type < sizeof names / sizeof names[0])

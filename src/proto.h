@@ -15,7 +15,7 @@
 
 #define PROTO_MAGIC		"TTHR"
 #define PROTO_MAJOR		1	/* bump on any incompatible change */
-#define PROTO_MINOR		1	/* bump on compatible additions */
+#define PROTO_MINOR		2	/* bump on compatible additions */
 #define PROTO_MAX_FRAME		(1024 * 1024)
 #define PROTO_CHUNK		(64 * 1024)	/* largest data we send at once */
 #define PROTO_NAME_MAX		64
@@ -43,6 +43,8 @@ enum msg_type {
 	MSG_INFO = 13,		/* host: session description */
 	MSG_SKIP = 14,		/* host: output lost before it reached you */
 	MSG_SCREEN = 15,	/* host: repaint bytes, then what is left */
+	MSG_JUMP = 16,		/* host: output skipped for a slow link;
+				   SCREEN frames follow (1.2) */
 };
 
 /* First frame types at or above this are optional and may be ignored. */
@@ -56,6 +58,8 @@ enum hello_mode {
 
 /* HELLO flags. */
 #define HELLO_SCREEN		0x1	/* repaint (SCREEN) for a missing offset */
+#define HELLO_JUMP		0x2	/* may skip output for a slow link (1.2) */
+#define HELLO_WINDOW		0x4	/* send output within a window (1.2) */
 /* WELCOME flags. */
 #define WELCOME_SCREEN		0x1	/* SCREEN frames follow this WELCOME */
 
@@ -133,6 +137,7 @@ int	proto_put_resize(struct buf *, uint16_t, uint16_t);
 int	proto_put_text(struct buf *, uint8_t, uint8_t, const char *);
 int	proto_put_exit(struct buf *, uint8_t, uint32_t);
 int	proto_put_skip(struct buf *, uint64_t, uint64_t);
+int	proto_put_jump(struct buf *, uint64_t, uint64_t);
 
 int	proto_get_hello(struct reader *, struct msg_hello *);
 int	proto_get_welcome(struct reader *, struct msg_welcome *);

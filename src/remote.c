@@ -33,6 +33,8 @@ struct remote {
 	int		 escape;
 	int		 timeout_ms;
 	const char	*ring;		/* --ring, passed on */
+	const char	*log_size;	/* --log-size, passed on */
+	int		 lossless;	/* --lossless: never skip output */
 	const char	*history;	/* --history, passed on */
 	char *const	*argv;		/* the command after --, or NULL */
 	char		*program;	/* --ssh's first word, ours to free */
@@ -94,7 +96,7 @@ remote_option(struct remote *r, int argc, char **argv, int *i)
 
 	if (strcmp(a, "--ssh") == 0 || strcmp(a, "--remote-tether") == 0 ||
 	    strcmp(a, "--timeout") == 0 || strcmp(a, "--ring") == 0 ||
-	    strcmp(a, "--history") == 0) {
+	    strcmp(a, "--history") == 0 || strcmp(a, "--log-size") == 0) {
 		if (*i + 1 >= argc)
 			remote_usage("%s needs a value", a);
 		v = argv[++*i];
@@ -104,6 +106,8 @@ remote_option(struct remote *r, int argc, char **argv, int *i)
 			r->ssh.remote_tether = v;
 		else if (strcmp(a, "--ring") == 0)
 			r->ring = v;
+		else if (strcmp(a, "--log-size") == 0)
+			r->log_size = v;
 		else if (strcmp(a, "--history") == 0) {
 			n = strtol(v, &end, 10);
 			if (*end != '\0' || end == v || n < 0 ||
@@ -123,6 +127,10 @@ remote_option(struct remote *r, int argc, char **argv, int *i)
 	}
 	if (strcmp(a, "--control-master") == 0) {
 		r->ssh.control_master = 1;
+		return 0;
+	}
+	if (strcmp(a, "--lossless") == 0) {
+		r->lossless = 1;
 		return 0;
 	}
 	if (a[0] != '-' || a[1] == '\0')
@@ -278,6 +286,10 @@ remote_command(struct remote *r, int resume)
 	remote_word(v, &n, 128, "bridge");
 	if (resume)
 		remote_word(v, &n, 128, "--resume");
+	if (r->log_size != NULL) {
+		remote_word(v, &n, 128, "--log-size");
+		remote_word(v, &n, 128, r->log_size);
+	}
 	if (r->ring != NULL) {
 		remote_word(v, &n, 128, "--ring");
 		remote_word(v, &n, 128, r->ring);
@@ -445,6 +457,7 @@ remote_main(int argc, char **argv)
 	co.where = r.ssh.host;
 	co.escape = r.escape;
 	co.timeout_ms = r.timeout_ms;
+	co.lossless = r.lossless;
 	co.connect = remote_connect;
 	co.lost = remote_lost;
 	co.arg = &r;
@@ -523,6 +536,52 @@ remote_kill(int argc, char **argv)
 	}
 	status = remote_simple(&r, words);
 	free(words);
+	remote_free(&r);
+	return status;
+}
+
+/* tether log [options] [-f] [-p] host NAME */
+int
+remote_log(int argc, char **argv)
+{
+	struct remote	 r;
+	const char	*words[6];
+	char		**rest, why[128];
+	int		 i, n = 0, k = 0, follow = 0, plain = 0, status;
+
+	rest = xcalloc((size_t)argc + 1, sizeof *rest);
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "-f") == 0 ||
+		    strcmp(argv[i], "--follow") == 0)
+			follow = 1;
+		else if (strcmp(argv[i], "-p") == 0 ||
+		    strcmp(argv[i], "--plain") == 0)
+			plain = 1;
+		else
+			rest[k++] = argv[i];
+	}
+	remote_init(&r);
+	i = remote_parse(&r, k, rest);
+	if (i == k)
+		remote_usage("%s", "log needs a session name");
+	if (i + 1 < k)
+		remote_usage("unexpected argument '%s'", rest[i + 1]);
+	if (sock_name_check(rest[i], why, sizeof why) == -1) {
+		fprintf(stderr, "tether: invalid session name: %s\n", why);
+		free(rest);
+		remote_free(&r);
+		return EXIT_USAGE;
+	}
+	words[n++] = r.ssh.remote_tether;
+	words[n++] = "log";
+	if (follow)
+		words[n++] = "-f";
+	if (plain)
+		words[n++] = "-p";
+	words[n++] = rest[i];
+	words[n] = NULL;
+	status = remote_simple(&r, words);
+	free(rest);
 	remote_free(&r);
 	return status;
 }

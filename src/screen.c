@@ -148,6 +148,7 @@ struct screen {
 	size_t		 hist_first;
 	size_t		 hist_len;
 	size_t		 hist_bytes;
+	uint64_t	 hist_total;	/* lines that ever scrolled off */
 
 	int		 last_row;	/* where the last glyph went */
 	int		 last_col;
@@ -445,6 +446,7 @@ hist_push(struct screen *s, struct grid *g, int row)
 	struct line	*l;
 	size_t		 at;
 
+	s->hist_total++;
 	if (s->hist_max == 0)
 		return;
 	buf_reset(b);
@@ -1627,6 +1629,24 @@ repaint_state(struct screen *s, struct buf *b)
 void
 screen_repaint(struct screen *s, struct buf *b, size_t max)
 {
+	screen_repaint_lines(s, b, max, SIZE_MAX);
+}
+
+/*
+ * How many lines have scrolled off the screen since it began (lines a
+ * skip passed over are not counted).
+ */
+uint64_t
+screen_history_total(const struct screen *s)
+{
+	return s->hist_total;
+}
+
+/* The same with at most lines lines of history. */
+void
+screen_repaint_lines(struct screen *s, struct buf *b, size_t max,
+    size_t lines)
+{
 	struct grid	*g;
 	size_t		 i, first, bytes = 0;
 	int		 r;
@@ -1636,7 +1656,7 @@ screen_repaint(struct screen *s, struct buf *b, size_t max)
 	    "\033[?25l\033[H\033[2J");
 	/* Leave out the oldest history lines beyond max bytes. */
 	first = s->hist_len;
-	while (first > 0) {
+	while (first > 0 && s->hist_len - first < lines) {
 		struct line *l = &s->hist[(s->hist_first + first - 1) %
 		    s->hist_max];
 

@@ -26,6 +26,9 @@ void		 screen_feed(struct screen *, const void *, size_t);
 size_t		 screen_skip(struct screen *, const uint8_t *, size_t);
 void		 screen_resize(struct screen *, uint16_t, uint16_t);
 void		 screen_repaint(struct screen *, struct buf *, size_t);
+void		 screen_repaint_lines(struct screen *, struct buf *, size_t,
+		    size_t);
+uint64_t	 screen_history_total(const struct screen *);
 const char	*screen_title(const struct screen *);
 size_t		 screen_history(const struct screen *);
 size_t		 screen_memory(const struct screen *);

@@ -20,6 +20,7 @@
 #include "escape.h"
 #include "host.h"
 #include "log.h"
+#include "outlog.h"
 #include "proto.h"
 #include "ring.h"
 #include "screen.h"
@@ -34,7 +35,9 @@
 struct opts {
 	int		 escape;
 	size_t		 ring_size;
+	size_t		 log_size;	/* the output log's limit; 0: none */
 	size_t		 history;	/* lines of history the model keeps */
+	int		 lossless;	/* never skip output for a slow link */
 	char *const	*argv;		/* the command after --, or NULL */
 };
 
@@ -49,11 +52,14 @@ static const char usage_text[] =
 "usage: tether [options] [user@]host [-- command [args...]]\n"
 "       tether ls [options] host\n"
 "       tether kill [options] host NAME...\n"
-"       tether new [--ring SIZE] [--history LINES] NAME [-- command...]\n"
-"       tether attach [-e CHAR] [--ring SIZE] [--history LINES] NAME\n"
-"                     [-- command [args...]]\n"
+"       tether log [options] [-f] [-p] host NAME\n"
+"       tether new [--ring SIZE] [--log-size SIZE] [--history LINES] NAME\n"
+"                  [-- command...]\n"
+"       tether attach [-e CHAR] [--lossless] [--ring SIZE] [--log-size SIZE]\n"
+"                     [--history LINES] NAME [-- command [args...]]\n"
 "       tether ls\n"
 "       tether kill NAME...\n"
+"       tether log [-f] [-p] NAME\n"
 "       tether --help | --version\n"
 "\n"
 "  host     a shell (or command) on host over ssh that survives network\n"
@@ -63,10 +69,16 @@ static const char usage_text[] =
 "           attached client is detached\n"
 "  ls       list sessions (here, or on host)\n"
 "  kill     end sessions (SIGHUP, then SIGKILL after 3 seconds)\n"
+"  log      a session's output log (all output, the newest --log-size);\n"
+"           -f follows it, -p prints plain text without escapes\n"
 "\n"
 "  -s NAME      session name on host (default: this terminal window's)\n"
 "  -e CHAR      escape character: a character, ^X, or none (default ~)\n"
 "  --ring SIZE  output kept for reattaching, e.g. 8M (default), 64K..1G\n"
+"  --log-size SIZE  output kept on disk for tether log: 32M (default),\n"
+"               0 (no log) or 64K..16G\n"
+"  --lossless   never skip output for a slow link (default: skip what\n"
+"               the link would need over a second to send, and repaint)\n"
 "  --history LINES  lines a fresh client gets in its scrollback\n"
 "               (default 2000, 0..100000)\n"
 "  --timeout S  declare the link dead after S silent seconds (default 3)\n"
@@ -105,24 +117,47 @@ check_name(const char *name)
 	}
 }
 
-/* Parse a size such as 8M, 65536 or 1G. */
-static size_t
-parse_size(const char *s)
+/* A size such as 8M, 65536 or 1G, in bytes; exits on a bad one. */
+static unsigned long long
+parse_bytes(const char *s)
 {
 	char			*end;
 	unsigned long long	 v;
 
 	errno = 0;
 	v = strtoull(s, &end, 10);
-	if (errno != 0 || end == s || s[0] == '-')
+	if (errno != 0 || end == s || s[0] == '-' || v > (1ULL << 40))
 		usage_error("invalid size '%s'", s);
 	switch (*end) {
 	case 'k': case 'K': v <<= 10; end++; break;
 	case 'm': case 'M': v <<= 20; end++; break;
 	case 'g': case 'G': v <<= 30; end++; break;
 	}
-	if (*end != '\0' || v < RING_MIN || v > RING_MAX)
+	if (*end != '\0')
+		usage_error("invalid size '%s'", s);
+	return v;
+}
+
+/* Parse --ring. */
+static size_t
+parse_size(const char *s)
+{
+	unsigned long long	 v = parse_bytes(s);
+
+	if (v < RING_MIN || v > RING_MAX)
 		usage_error("ring size '%s' must be between 64K and 1G", s);
+	return (size_t)v;
+}
+
+/* Parse --log-size: 0 (no log), or 64K to 16G. */
+static size_t
+parse_log_size(const char *s)
+{
+	unsigned long long	 v = parse_bytes(s);
+
+	if (v != 0 && (v < OUTLOG_MIN || v > OUTLOG_MAX))
+		usage_error("log size '%s' must be 0 or between 64K and 16G",
+		    s);
 	return (size_t)v;
 }
 
@@ -166,8 +201,12 @@ parse_session_args(int argc, char **argv, struct opts *o, int allow_escape)
 				    argv[i]);
 		} else if (strcmp(argv[i], "--ring") == 0 && i + 1 < argc)
 			o->ring_size = parse_size(argv[++i]);
+		else if (strcmp(argv[i], "--log-size") == 0 && i + 1 < argc)
+			o->log_size = parse_log_size(argv[++i]);
 		else if (strcmp(argv[i], "--history") == 0 && i + 1 < argc)
 			o->history = parse_history(argv[++i]);
+		else if (allow_escape && strcmp(argv[i], "--lossless") == 0)
+			o->lossless = 1;
 		else if (argv[i][0] == '-' && argv[i][1] != '\0' && name == NULL)
 			usage_error("unknown option '%s'", argv[i]);
 		else if (name == NULL)
@@ -233,6 +272,7 @@ open_session(struct local *l, int create, int *created, char *why,
 		ho.name = l->name;
 		ho.argv = l->opts->argv;
 		ho.ring_size = l->opts->ring_size;
+		ho.log_size = l->opts->log_size;
 		ho.history = l->opts->history;
 		ho.rows = rows;
 		ho.cols = cols;
@@ -294,6 +334,7 @@ cmd_attach(int argc, char **argv, struct opts *o)
 	memset(&co, 0, sizeof co);
 	co.name = l.name;
 	co.escape = o->escape;
+	co.lossless = o->lossless;
 	co.connect = connect_local;
 	co.arg = &l;
 	return client_run(&co);
@@ -376,6 +417,8 @@ cmd_bridge(int argc, char **argv, struct opts *o)
 			bridge_env(argv[++i]);
 		else if (strcmp(argv[i], "--ring") == 0 && i + 1 < argc)
 			o->ring_size = parse_size(argv[++i]);
+		else if (strcmp(argv[i], "--log-size") == 0 && i + 1 < argc)
+			o->log_size = parse_log_size(argv[++i]);
 		else if (strcmp(argv[i], "--history") == 0 && i + 1 < argc)
 			o->history = parse_history(argv[++i]);
 		else
@@ -644,6 +687,59 @@ cmd_kill(int argc, char **argv)
 	return status;
 }
 
+/* Are the arguments of `tether log` for a remote host (two names)? */
+static int
+log_is_remote(int argc, char **argv)
+{
+	int	 i, names = 0;
+
+	for (i = 0; i < argc; i++) {
+		if (argv[i][0] != '-')
+			names++;
+		else if (strcmp(argv[i], "-f") != 0 &&
+		    strcmp(argv[i], "--follow") != 0 &&
+		    strcmp(argv[i], "-p") != 0 &&
+		    strcmp(argv[i], "--plain") != 0)
+			return 1;	/* an ssh or remote option */
+	}
+	return names > 1;
+}
+
+/* tether log [-f] [-p] NAME */
+static int
+cmd_log(int argc, char **argv)
+{
+	const char	*name = NULL;
+	int		 i, follow = 0, plain = 0;
+
+	log_setname("log");
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "-f") == 0 ||
+		    strcmp(argv[i], "--follow") == 0)
+			follow = 1;
+		else if (strcmp(argv[i], "-p") == 0 ||
+		    strcmp(argv[i], "--plain") == 0)
+			plain = 1;
+		else if (argv[i][0] == '-')
+			usage_error("unknown option '%s'", argv[i]);
+		else if (name == NULL)
+			name = argv[i];
+		else
+			usage_error("unexpected argument '%s'", argv[i]);
+	}
+	if (name == NULL)
+		usage_error("%s", "log needs a session name");
+	check_name(name);
+	switch (outlog_show(name, follow, plain)) {
+	case 0:
+		return 0;
+	case 3:
+		return EXIT_NOSESSION;
+	default:
+		return EXIT_ERROR;
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -657,6 +753,7 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof o);
 	o.escape = ESCAPE_DEFAULT;
 	o.ring_size = RING_DEFAULT;
+	o.log_size = OUTLOG_DEFAULT;
 	o.history = SCREEN_HISTORY_DEFAULT;
 	if (argc < 2)
 		usage_error("%s", "missing command");
@@ -686,5 +783,9 @@ main(int argc, char **argv)
 		return cmd_bridge(argc - 2, argv + 2, &o);
 	if (strcmp(cmd, "dial") == 0)
 		return dial_main(argc - 2, argv + 2);
+	if (strcmp(cmd, "log") == 0)
+		return log_is_remote(argc - 2, argv + 2) ?
+		    remote_log(argc - 2, argv + 2) :
+		    cmd_log(argc - 2, argv + 2);
 	return remote_main(argc - 1, argv + 1);
 }

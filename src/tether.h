@@ -23,5 +23,6 @@
 int	remote_main(int, char **);
 int	remote_ls(int, char **);
 int	remote_kill(int, char **);
+int	remote_log(int, char **);
 
 #endif

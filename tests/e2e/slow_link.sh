@@ -1,0 +1,121 @@
+#!/bin/bash
+# A slow link (issue 6): the server's side of the bed's veth pair limited to
+# 1 Mbit/s with tc tbf. A remote cat of 100 MB, then Ctrl-C: the shell's
+# prompt comes back, the client showed the skip marker, and `tether log`
+# holds the output byte for byte up to where cat was interrupted. With
+# --lossless every byte reaches the terminal, in order (a small ring, so
+# that what is queued drains in seconds). On the unconstrained link a big
+# output arrives byte-exact with no marker. Deadlines are generous: this
+# checks behaviour, the benchmark suite measures the times.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../sshbed.sh"
+world_init
+sshbed_init --netns
+sshbed_install_tether
+
+R=(--ssh "ssh -F $SSHBED_CONFIG" --remote-tether "$SSHBED_REMOTE_TETHER")
+TT=$W/tt
+MARK='\[tether: skipped [0-9]+ (bytes|kB|MB) of output'
+
+# Numbered lines, so that any gap or change shows: 1.4 million of 74 bytes.
+awk 'BEGIN { for (i = 1; i <= 1400000; i++)
+    printf "%08d the quick brown fox jumps over the lazy dog 0123456789abcdefghij\n", i }' \
+    >"$TT/data"
+chmod 644 "$TT/data"
+
+# check_prefix FILE DESC: FILE's numbered lines are lines 1..N of the data,
+# each exact, N > 0 (the last may be cut where cat was interrupted).
+check_prefix() {
+	local n
+	grep -a '^[0-9]\{8\} ' "$1" | sed '$d' >"$W/got.lines"
+	n=$(wc -l <"$W/got.lines")
+	ok "$2: it holds output ($n whole lines)" test "$n" -gt 0
+	head -n "$n" "$TT/data" >"$W/want.lines"
+	ok "$2: lines 1..$n, each exact, in order" cmp -s "$W/got.lines" "$W/want.lines"
+}
+
+# A shell in a terminal that keeps 100000 lines of scrollback.
+shell() {
+	term_start "$1" 100 30 "${SSHBED_CLIENT_PREFIX[@]}" "$TETHER" "${R[@]}" \
+	    "${@:2}" -s "$1" testhost -- env PS1='READY> ' sh -i
+	_tmux set-option -t "$1" history-limit 100000 >/dev/null
+	wait_for_screen -t "$1" '^READY> ' 60 || bail "$1: no prompt"
+}
+
+limit_link() {
+	in_server tc qdisc replace dev "$SSHBED_IF_SERVER" root tbf rate 1mbit \
+	    burst 16kb latency 100ms
+}
+
+unlimit_link() {
+	in_server tc qdisc del dev "$SSHBED_IF_SERVER" root 2>/dev/null
+}
+
+# ------------------------------------------------ 1 Mbit/s, skipping
+limit_link || bail "cannot limit the link with tc tbf"
+shell slow --log-size 256M
+term_type -t slow "cat $TT/data"
+wait_for_output -t slow '^00000100 ' 60
+sleep 3
+term_keys -t slow C-c
+ok "after Ctrl-C the prompt comes back" wait_for_screen -t slow '^READY> $' 90
+ok "the client showed the skip marker" grep -aEq "$MARK" "$W/slow.out"
+like "$(grep -aEo "$MARK[^]]*" "$W/slow.out" | head -n 1)" \
+    "tether log testhost slow" "the marker says how to see the output"
+term_type -t slow "echo still-here"
+ok "the session works after the skip" wait_for_screen -t slow '^still-here$' 60
+
+# The log, through the remote tether: plain and raw (into files: it can
+# be the whole 100 MB), with the link fast again.
+unlimit_link
+in_client "$TETHER" log "${R[@]}" -p testhost slow >"$W/log.plain" 2>"$W/log.err"
+is "$?" 0 "tether log host NAME -p succeeds"
+check_prefix "$W/log.plain" "tether log -p"
+in_client "$TETHER" log "${R[@]}" testhost slow >"$W/log.raw" 2>"$W/log.err"
+is "$?" 0 "tether log host NAME (raw) succeeds"
+tr -d '\r' <"$W/log.raw" >"$W/log.raw.lf"
+check_prefix "$W/log.raw.lf" "tether log (raw)"
+ok "the log is the owner's alone" \
+    test "$(stat -c %a "$TT/state/tether/slow.log")" = 600
+ok "its directory too" test "$(stat -c %a "$TT/state/tether")" = 700
+run "${SSHBED_CLIENT_PREFIX[@]}" "$TETHER" log "${R[@]}" testhost nosuch
+is "$RC" 253 "tether log of a session without a log: 253"
+term_keys -t slow Enter
+term_keys -t slow -l '~.'
+term_wait_dead -t slow
+
+# ------------------------------------------------ 1 Mbit/s, --lossless
+limit_link
+shell lossless --lossless --ring 256K
+term_type -t lossless "cat $TT/data"
+wait_for_output -t lossless '^00000100 ' 60
+sleep 3
+term_keys -t lossless C-c
+ok "lossless: after Ctrl-C the prompt comes back" \
+    wait_for_screen -t lossless '^READY> $' 180
+unlike "$(grep -aEc "$MARK" "$W/lossless.out")" '^[1-9]' \
+    "lossless: no skip marker"
+strip_ansi <"$W/lossless.out" >"$W/lossless.text"
+check_prefix "$W/lossless.text" "lossless: the terminal got every byte"
+term_keys -t lossless Enter
+term_keys -t lossless -l '~.'
+term_wait_dead -t lossless
+
+# ------------------------------------------------ unconstrained: no skip
+unlimit_link
+MB=200
+case $TETHER in *build-san*) MB=50 ;; esac
+head -n $((MB * 1000000 / 74)) "$TT/data" >"$TT/big"
+chmod 644 "$TT/big"
+# (script's standard input a FIFO that stays open and silent: at the end
+# of /dev/null it would type into the session.)
+mkfifo "$W/quiet"
+in_client script -qfec "stty cols 200 rows 50; exec $(printf '%q ' "$TETHER" \
+    "${R[@]}" -s fast testhost -- cat "$TT/big")" "$W/fast.out" \
+    0<>"$W/quiet" >/dev/null 2>"$W/fast.err"
+is "$?" 0 "a fast link: $MB MB through script(1), exit 0"
+nok "a fast link: no skip marker" grep -aEq "$MARK" "$W/fast.out"
+tr -d '\r' <"$W/fast.out" | grep -a '^[0-9]\{8\} ' >"$W/fast.lines"
+ok "a fast link: every line arrived, exact and in order" \
+    cmp -s "$W/fast.lines" "$TT/big"
+done_testing
