@@ -517,7 +517,9 @@ _sshbed_no_log_path() {
 }
 
 _sshbed_write_sshd_config() {
-	local asan ubsan
+	local asan ubsan debug="TETHER_DEBUG=$W/tt/remote-debug.log "
+	# SSHBED_NO_DEBUG (the benchmarks): no debug log on the server.
+	[ -n "${SSHBED_NO_DEBUG:-}" ] && debug=
 	asan=$(_sshbed_no_log_path "${ASAN_OPTIONS:-}")
 	ubsan=$(_sshbed_no_log_path "${UBSAN_OPTIONS:-print_stacktrace=1}")
 	cat >"$W/sshd_config" <<-EOF
@@ -546,7 +548,7 @@ _sshbed_write_sshd_config() {
 	MaxStartups 100:30:200
 	MaxSessions 100
 	Subsystem sftp /usr/lib/openssh/sftp-server
-	SetEnv TETHER_TEST_WORLD=$W XDG_RUNTIME_DIR=$W/tt/xdg TETHER_DEBUG=$W/tt/remote-debug.log ASAN_OPTIONS=${asan:+$asan:}log_path=$W/tt/asan UBSAN_OPTIONS=${ubsan:+$ubsan:}log_path=$W/tt/ubsan PATH=$W/tt/bin:/usr/local/bin:/usr/bin:/bin HISTFILE=$W/tt/bash_history
+	SetEnv TETHER_TEST_WORLD=$W XDG_RUNTIME_DIR=$W/tt/xdg XDG_STATE_HOME=$W/tt/state ${debug}ASAN_OPTIONS=${asan:+$asan:}log_path=$W/tt/asan UBSAN_OPTIONS=${ubsan:+$ubsan:}log_path=$W/tt/ubsan PATH=$W/tt/bin:/usr/local/bin:/usr/bin:/bin HISTFILE=$W/tt/bash_history
 	EOF
 }
 
