@@ -1,0 +1,176 @@
+#!/bin/bash
+# Keystroke echo latency, tether against its peers, on the test bed (two
+# network namespaces, a real sshd): bench/echoprobe types single keys into
+# a client running on a pseudo-terminal of its own (80x24), to a remote
+# `stty raw -echo isig; printf READY; exec cat`, and times each key's way
+# back; the median and the 99th percentile of each run are recorded. Once
+# on the bed as it is, once with 50 ms added each way by bench/relay, a
+# userspace delay line (the kernel has no netem) in the client namespace
+# between the clients and the server, for TCP (ssh) and UDP (mosh).
+#
+#	TETHER=build/tether bash bench/echo.sh [--quick] [--rounds N]
+#
+# Default: 200 keys per run, 3 rounds (about 7 minutes); --quick: 50
+# keys, 2 rounds (about 70 s). Tools alternate within each round: ssh,
+# ssh+tmux, mosh, tether.
+# `isig` is there so that the probe can end every tool the same way, by
+# typing Ctrl-C (cat dies, the remote program ends, each client exits by
+# itself); it changes nothing for the printable keys measured.
+. "$(dirname "$0")/lib.sh"
+bench_init echo "$@"
+
+KEYS=200
+WARM=5
+DELAY=50
+if [ -n "$QUICK" ]; then
+	KEYS=50
+	# --quick alone: 2 rounds; an explicit --rounds wins.
+	case " $* " in
+	*" --rounds "*) ;;
+	*) ROUNDS=2 ;;
+	esac
+fi
+tools=(ssh ssh+tmux mosh tether)
+
+# The two helpers, built here like the rest of the bed.
+for p in echoprobe relay; do
+	lib=
+	[ "$p" = echoprobe ] && lib=-lutil
+	# shellcheck disable=SC2086 # $lib: zero or one word
+	cc -std=c17 -O2 -Wall -Wextra -Werror -o "$W/$p" \
+	    "$BENCH_TOP/bench/$p.c" $lib || bail "cannot build bench/$p.c"
+done
+
+# The delay line for ssh: 127.0.0.1:2222 in the client namespace, to sshd;
+# an ssh config that goes through it (the host key is still the server's).
+RELAY_TCP=2222
+# (Started without in_client, a function: in a subshell of its own, $!
+# would not be the relay. Its standard output must not be ours either, or
+# a $(...) that started it would wait for it.)
+in_client_bg() {
+	"${SSHBED_CLIENT_PREFIX[@]}" "$@" </dev/null >/dev/null &
+}
+in_client_bg "$W/relay" -d "$DELAY" tcp "127.0.0.1:$RELAY_TCP" \
+    "$SSHBED_ADDR:$SSHBED_PORT" 2>"$W/relay-tcp.err"
+relay_tcp_pid=$!
+SLOW_CONFIG=$W/ssh_config_slow
+sed -e "s/^\( *HostName \).*/\1127.0.0.1/" \
+    -e "s/^\( *Port \).*/\1$RELAY_TCP/" \
+    -e "/^ *HostName /a\\    HostKeyAlias $SSHBED_ADDR" \
+    "$SSHBED_CONFIG" >"$SLOW_CONFIG"
+chmod 644 "$SLOW_CONFIG"
+
+# Up to a few seconds for the relay to listen: one ssh through it. Its
+# time against the direct one is the check that the delay is there
+# (several round trips: about 100 ms each instead of a fraction of one).
+ssh_time() {
+	local t0 t1
+	t0=$(bench_now_us)
+	in_client ssh -F "$1" testhost true </dev/null >/dev/null 2>>"$W/ssh-time.err" ||
+	    return 1
+	t1=$(bench_now_us)
+	echo "$(((t1 - t0) / 1000))"
+}
+wait_until in_client bash -c "exec 3<>/dev/tcp/127.0.0.1/$RELAY_TCP" 2>/dev/null ||
+    bail "the relay does not listen: $(head -c 300 "$W/relay-tcp.err")"
+t_direct=$(ssh_time "$SSHBED_CONFIG") || bail "ssh testhost true failed: $(tail -c 300 "$W/ssh-time.err")"
+t_slow=$(ssh_time "$SLOW_CONFIG") || bail "ssh through the relay failed: $(tail -c 300 "$W/ssh-time.err")"
+note "ssh testhost true: ${t_direct} ms direct, ${t_slow} ms with +$DELAY ms each way"
+
+REMOTE='stty raw -echo isig; printf READY; exec cat'
+run_n=0
+MOSH_PORT=60001
+
+# probe_one TOOL COND: one run (COND idle or slow); prints "MEDIAN P99" in
+# ms, or "fail" with the reason as a diagnostic.
+probe_one() {
+	local tool=$1 cond=$2 conf=$SSHBED_CONFIG rpid='' rc out
+	local -a cmd
+	run_n=$((run_n + 1))
+	[ "$cond" = slow ] && conf=$SLOW_CONFIG
+	case $tool in
+	ssh) cmd=(ssh -F "$conf" -t testhost "$REMOTE") ;;
+	ssh+tmux)
+		# status off: the status line would repaint letters and digits.
+		cmd=(ssh -F "$conf" -t testhost
+		    "tmux -L echo$$-$run_n -f /dev/null new-session '$REMOTE' \\; set status off") ;;
+	mosh)
+		# A port of its own each run (a server that lingered cannot be
+		# in the way); with the delay, a UDP relay on that port at
+		# 127.0.0.1, which is where mosh sends (the address its ssh
+		# went to). The locale: world_init's LC_ALL=C would make mosh
+		# refuse; it passes the client's LC_ALL to mosh-server.
+		MOSH_PORT=$((MOSH_PORT + 1))
+		if [ "$cond" = slow ]; then
+			in_client_bg "$W/relay" -d "$DELAY" udp "127.0.0.1:$MOSH_PORT" \
+			    "$SSHBED_ADDR:$MOSH_PORT" 2>>"$W/relay-udp.err"
+			rpid=$!
+		fi
+		cmd=(env LC_ALL=C.UTF-8 mosh --ssh="ssh -F $conf" -p "$MOSH_PORT"
+		    testhost -- sh -c "$REMOTE") ;;
+	tether)
+		cmd=("$TETHER" --ssh "ssh -F $conf" --remote-tether "$SSHBED_REMOTE_TETHER"
+		    -s "echo$run_n" testhost -- sh -c "$REMOTE") ;;
+	esac
+	in_client "$W/echoprobe" -n "$KEYS" -W "$WARM" -k 10 -T 300 -- "${cmd[@]}" \
+	    >"$W/probe.out" 2>"$W/probe.err" </dev/null
+	rc=$?
+	[ -n "$rpid" ] && kill "$rpid" 2>/dev/null && wait "$rpid" 2>/dev/null
+	out=$(awk '$1 == "keys" && $3 == "median_us" {
+	    printf "%.3f %.3f\n", $4 / 1000, $6 / 1000 }' "$W/probe.out")
+	if [ -z "$out" ]; then
+		echo fail
+		diag "echo $tool ($cond) failed ($rc): $(head -c 300 "$W/probe.err")"
+		return
+	fi
+	# Measured, but the client had to be killed: the figures stand.
+	[ "$rc" -ne 0 ] && diag "echo $tool ($cond): $(head -c 300 "$W/probe.err")"
+	echo "$out"
+}
+
+# Each run ends with its remote cat: ssh+tmux's tmux server, mosh-server
+# and tether's session end with it, so no run leaves work behind for the
+# next. Idle first, then delayed, within each round.
+for ((r = 1; r <= ROUNDS; r++)); do
+	for cond in idle slow; do
+		label=idle
+		[ "$cond" = slow ] && label="+$DELAY ms each way"
+		for t in "${tools[@]}"; do
+			v=$(probe_one "$t" "$cond")
+			if [ "$v" = fail ]; then
+				bench_add "echo median, $label" "$t" fail ms lower
+				bench_add "echo p99, $label" "$t" fail ms lower
+			else
+				bench_add "echo median, $label" "$t" "${v% *}" ms lower
+				bench_add "echo p99, $label" "$t" "${v#* }" ms lower
+			fi
+		done
+	done
+done
+kill "$relay_tcp_pid" 2>/dev/null
+
+bench_text "## Keystroke echo latency" "" \
+    "Single printable keys typed one at a time (a random 10-30 ms pause after" \
+    "each echo) into a client on an 80x24 pseudo-terminal, to a remote" \
+    "\`stty raw -echo isig; printf READY; exec cat\`; each key timed from its" \
+    "write to the client's terminal until it shows up in the client's output" \
+    "(escape sequences skipped, so a repaint counts when the character is" \
+    "drawn). $KEYS keys per run after $WARM uncounted ones; per run the median" \
+    "and the 99th percentile (nearest rank$([ "$KEYS" -lt 100 ] && echo ": with $KEYS keys, the slowest"))," \
+    "$ROUNDS rounds, tools alternating within each round. \"+$DELAY ms each way\":" \
+    "a userspace relay (bench/relay.c) in the client namespace delays every" \
+    "TCP chunk and UDP datagram by $DELAY ms in each direction (ssh testhost" \
+    "true: ${t_direct} ms direct, ${t_slow} ms through it). ssh is \`ssh -t\`;" \
+    "ssh+tmux runs the program in a new tmux session on the server; mosh is" \
+    "mosh $(mosh --version 2>/dev/null | awk 'NR == 1 { print $2 }') with its default (adaptive) local echo: on a slow link it" \
+    "draws a key before the server has echoed it, and then its figure is" \
+    "that local echo's;" \
+    "tether is \`tether -s NAME host -- CMD\`. $(date -u +%F), $(uname -r)," \
+    "$(ssh -V 2>&1 | cut -d, -f1), tmux $(tmux -V | cut -d' ' -f2)," \
+    "tether $("$TETHER" --version | cut -d' ' -f2)."
+for label in idle "+$DELAY ms each way"; do
+	for m in median p99; do
+		bench_table "echo $m, $label" ms lower "${tools[@]}"
+	done
+done
+bench_done
