@@ -67,17 +67,24 @@ _tether_sessions()
 }
 
 # Set COMPREPLY to the words among the arguments that start with $cur, cut
-# as bash wants them when $cur holds a word-breaking character (: or =).
+# to the part bash replaces when $cur holds a word-breaking character (:,
+# =, @): bash names that part in the completion function's second argument,
+# and otherwise it starts after the last such character (at it, for @).
 _tether_reply()
 {
-	local c pre= i
+	local c pre='' i
 
-	for ((i = ${#cur} - 1; i >= 0; i--)); do
-		if [[ $COMP_WORDBREAKS == *"${cur:i:1}"* ]]; then
-			pre=${cur:0:i+1}
-			break
-		fi
-	done
+	if [ -n "${_tether_bword+set}" ] && [[ $cur == *"$_tether_bword" ]]; then
+		pre=${cur%"$_tether_bword"}
+	else
+		for ((i = ${#cur} - 1; i >= 0; i--)); do
+			if [[ $COMP_WORDBREAKS == *"${cur:i:1}"* ]]; then
+				pre=${cur:0:i+1}
+				[ "${cur:i:1}" = @ ] && pre=${cur:0:i}
+				break
+			fi
+		done
+	fi
 	COMPREPLY=()
 	for c in "$@"; do
 		[[ $c == "$cur"* ]] && COMPREPLY+=("${c#"$pre"}")
@@ -88,7 +95,7 @@ _tether_reply()
 # Reply with host names, keeping a user@ prefix typed already.
 _tether_reply_hosts()
 {
-	local user= h
+	local user='' h
 	local -a hosts=()
 
 	[[ $cur == *@* ]] && user=${cur%%@*}@
@@ -119,8 +126,13 @@ _tether_default()
 
 _tether()
 {
-	local cur w sub= host= want= first= i j start=1 dd=
+	local cur w sub='' host='' want='' first='' i j start=1 dd=''
 	local -a _tether_words all ssh=()
+	local _tether_bword
+
+	# bash calls us with the command, the word to complete and the one
+	# before it.
+	[ $# -ge 2 ] && _tether_bword=$2
 	local -a ropts=(-4 -6 -A -D -e -F -i -J -L -l -o -p -R -s
 	    --control-master --history --remote-tether --ring --ssh --timeout)
 	local valopts=" -D -e -F -i -J -L -l -o -p -R -s --history --remote-tether --ring --ssh --timeout "
@@ -190,7 +202,7 @@ _tether()
 		done
 		if [ -n "$dd" ]; then
 			if [ $((dd + 1)) -eq "$cword" ]; then
-				COMPREPLY=($(compgen -c -- "$cur"))
+				mapfile -t COMPREPLY < <(compgen -c -- "$cur")
 			else
 				_tether_default
 			fi
@@ -251,7 +263,7 @@ _tether()
 		;;
 	-i | -F)
 		compopt -o filenames 2>/dev/null
-		COMPREPLY=($(compgen -f -- "$cur"))
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return 0
 		;;
 	-J)
@@ -259,11 +271,11 @@ _tether()
 		return 0
 		;;
 	-l)
-		COMPREPLY=($(compgen -u -- "$cur"))
+		mapfile -t COMPREPLY < <(compgen -u -- "$cur")
 		return 0
 		;;
 	--ssh)
-		COMPREPLY=($(compgen -c -- "$cur"))
+		mapfile -t COMPREPLY < <(compgen -c -- "$cur")
 		return 0
 		;;
 	--ring)
@@ -304,7 +316,7 @@ _tether()
 		if [ -z "$host" ]; then
 			_tether_reply_hosts
 		elif [ "${_tether_words[cword - 1]}" = -- ]; then
-			COMPREPLY=($(compgen -c -- "$cur"))
+			mapfile -t COMPREPLY < <(compgen -c -- "$cur")
 		elif [[ " ${_tether_words[*]:0:cword} " == *" -- "* ]]; then
 			_tether_default
 		elif [ "$i" -eq $((cword - 1)) ]; then
