@@ -16,10 +16,10 @@ if command -v mandoc >/dev/null 2>&1; then
 	is "$(printf '%s\n%s\n' "$OUT" "$ERR" |
 	    grep -v 'outdated mandoc.db lacks' | grep -v '^$')" "" \
 	    "mandoc -T lint: no warnings"
-	text=$(mandoc -T ascii "$man" 2>/dev/null | col -bx)
+	text=$(mandoc -T ascii "$man" 2>/dev/null | perl -pe 's/.\x08//g')
 else
 	skip "mandoc is not installed (scripts/deps)" 2
-	text=$(groff -mandoc -T ascii "$man" 2>/dev/null | col -bx)
+	text=$(groff -mandoc -T ascii "$man" 2>/dev/null | perl -pe 's/.\x08//g')
 fi
 if command -v groff >/dev/null 2>&1; then
 	run groff -mandoc -ww -z "$man"
