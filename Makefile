@@ -6,6 +6,15 @@ VERSION	= 0.1.0
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
+# Shell completions, where Debian's shells look: zsh reads vendor-completions
+# for /usr and site-functions for /usr/local.
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ifeq ($(PREFIX),/usr)
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/vendor-completions
+else
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+endif
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 B	?= build
 
 CC	?= cc
@@ -83,13 +92,21 @@ quickstart: deps
 	./tether attach demo
 
 install: $(B)/tether
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
+	    $(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 $(B)/tether $(DESTDIR)$(BINDIR)/tether
-	if [ -f doc/tether.1 ]; then install -m 644 doc/tether.1 \
-	    $(DESTDIR)$(MANDIR)/man1/tether.1; fi
+	install -m 644 doc/tether.1 $(DESTDIR)$(MANDIR)/man1/tether.1
+	install -m 644 completion/tether.bash \
+	    $(DESTDIR)$(BASHCOMPDIR)/tether
+	install -m 644 completion/_tether $(DESTDIR)$(ZSHCOMPDIR)/_tether
+	install -m 644 completion/tether.fish \
+	    $(DESTDIR)$(FISHCOMPDIR)/tether.fish
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/tether $(DESTDIR)$(MANDIR)/man1/tether.1
+	rm -f $(DESTDIR)$(BINDIR)/tether $(DESTDIR)$(MANDIR)/man1/tether.1 \
+	    $(DESTDIR)$(BASHCOMPDIR)/tether $(DESTDIR)$(ZSHCOMPDIR)/_tether \
+	    $(DESTDIR)$(FISHCOMPDIR)/tether.fish
 
 format:
 	clang-format -i src/*.c src/*.h

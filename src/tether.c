@@ -93,7 +93,9 @@ static const char usage_text[] =
 "Exit status: the program's; 0 after detaching; 248 no tether on host,\n"
 "249 ssh authentication failed, 250 cannot connect, 251 session exists,\n"
 "252 version mismatch, 253 no such session (or it ended), 254 usage,\n"
-"255 other errors.\n";
+"255 other errors.\n"
+"\n"
+"The manual: man tether\n";
 
 /* Print a one-line usage error and exit. */
 static void __attribute__((noreturn))

@@ -1,0 +1,330 @@
+# bash completion for tether(1).
+#
+# Completes the commands, the options and their values, host names (Host
+# lines of ~/.ssh/config without patterns, and the unhashed names of
+# ~/.ssh/known_hosts) and session names: local ones from `tether ls`, and
+# remote ones from `tether ls HOST` when HOST is on the line and answers
+# within 2 seconds. Needs nothing from the bash-completion package.
+
+# Host names from the user's ssh files, one a line.
+_tether_hosts()
+{
+	local cfg=$HOME/.ssh/config kh=$HOME/.ssh/known_hosts
+
+	[ -r "$cfg" ] && awk '
+	{
+		line = $0
+		sub(/^[ \t]+/, "", line)
+		if (tolower(substr(line, 1, 4)) != "host")
+			next
+		rest = substr(line, 5)
+		if (rest !~ /^[ \t=]/)
+			next
+		sub(/^[ \t]*=?[ \t]*/, "", rest)
+		n = split(rest, a, /[ \t]+/)
+		for (i = 1; i <= n; i++) {
+			gsub(/"/, "", a[i])
+			if (a[i] != "" && a[i] !~ /[*?!]/)
+				print a[i]
+		}
+	}' "$cfg" 2>/dev/null
+	[ -r "$kh" ] && awk '
+	NF == 0 || $1 ~ /^[#|]/ { next }
+	{
+		f = $1 ~ /^@/ ? $2 : $1
+		n = split(f, a, ",")
+		for (i = 1; i <= n; i++) {
+			h = a[i]
+			if (h ~ /^\[/) {
+				sub(/^\[/, "", h)
+				sub(/\]:[0-9]+$/, "", h)
+			}
+			if (h != "" && h !~ /[*?!|]/)
+				print h
+		}
+	}' "$kh" 2>/dev/null
+}
+
+# The tether being completed: the command word, if it runs.
+_tether_prog()
+{
+	local t=${_tether_words[0]}
+
+	t=${t/#\~/$HOME}
+	if command -v "$t" >/dev/null 2>&1; then
+		printf '%s\n' "$t"
+	else
+		echo tether
+	fi
+}
+
+# Session names from `tether ls [ARGS...]`: the first column, without the
+# header. A host that does not answer within 2 seconds gives none.
+_tether_sessions()
+{
+	timeout 2 "$(_tether_prog)" ls "$@" </dev/null 2>/dev/null |
+	    awk 'NR > 1 && NF > 0 { print $1 }'
+}
+
+# Set COMPREPLY to the words among the arguments that start with $cur, cut
+# to the part bash replaces when $cur holds a word-breaking character (:,
+# =, @): bash names that part in the completion function's second argument,
+# and otherwise it starts after the last such character (at it, for @).
+_tether_reply()
+{
+	local c pre='' i
+
+	if [ -n "${_tether_bword+set}" ] && [[ $cur == *"$_tether_bword" ]]; then
+		pre=${cur%"$_tether_bword"}
+	else
+		for ((i = ${#cur} - 1; i >= 0; i--)); do
+			if [[ $COMP_WORDBREAKS == *"${cur:i:1}"* ]]; then
+				pre=${cur:0:i+1}
+				[ "${cur:i:1}" = @ ] && pre=${cur:0:i}
+				break
+			fi
+		done
+	fi
+	COMPREPLY=()
+	for c in "$@"; do
+		[[ $c == "$cur"* ]] && COMPREPLY+=("${c#"$pre"}")
+	done
+	return 0
+}
+
+# Reply with host names, keeping a user@ prefix typed already.
+_tether_reply_hosts()
+{
+	local user='' h
+	local -a hosts=()
+
+	[[ $cur == *@* ]] && user=${cur%%@*}@
+	while IFS= read -r h; do
+		hosts+=("$user$h")
+	done < <(_tether_hosts | sort -u)
+	_tether_reply "$@" "${hosts[@]}"
+}
+
+# Reply with the names of `tether ls [ARGS...]`.
+_tether_reply_sessions()
+{
+	local s
+	local -a names=()
+
+	while IFS= read -r s; do
+		names+=("$s")
+	done < <(_tether_sessions "$@")
+	_tether_reply "${names[@]}"
+}
+
+# Fall back to bash's own completion (file names).
+_tether_default()
+{
+	compopt -o default 2>/dev/null
+	COMPREPLY=()
+}
+
+_tether()
+{
+	local cur w sub='' host='' want='' first='' i j start=1 dd=''
+	local -a _tether_words all ssh=()
+	local _tether_bword
+
+	# bash calls us with the command, the word to complete and the one
+	# before it.
+	[ $# -ge 2 ] && _tether_bword=$2
+	local -a ropts=(-4 -6 -A -D -e -F -i -J -L -l -o -p -R -s
+	    --control-master --history --remote-tether --ring --ssh --timeout)
+	local valopts=" -D -e -F -i -J -L -l -o -p -R -s --history --remote-tether --ring --ssh --timeout "
+
+	# The words up to the cursor, split at blanks only (so that a:b and
+	# a=b stay one word), and the whole line for what follows the cursor.
+	if [ -n "${COMP_LINE+set}" ]; then
+		read -r -a _tether_words <<<"${COMP_LINE:0:COMP_POINT}"
+		[[ ${COMP_LINE:0:COMP_POINT} == *[[:blank:]] ]] &&
+		    _tether_words+=("")
+		read -r -a all <<<"${COMP_LINE:COMP_POINT}"
+		if [[ ${COMP_LINE:COMP_POINT:1} == [![:blank:]] ]]; then
+			all[0]=${_tether_words[-1]}${all[0]}
+		else
+			all=("${_tether_words[-1]}" "${all[@]}")
+		fi
+		all=("${_tether_words[@]:0:${#_tether_words[@]}-1}" "${all[@]}")
+	else
+		_tether_words=("${COMP_WORDS[@]:0:COMP_CWORD+1}")
+		all=("${COMP_WORDS[@]}")
+	fi
+	[ ${#_tether_words[@]} -ge 2 ] || _tether_words+=("")
+	local cword=$((${#_tether_words[@]} - 1))
+	cur=${_tether_words[cword]}
+
+	case ${_tether_words[1]} in
+	new | attach | a | ls | list | kill | help | bridge | dial)
+		sub=${_tether_words[1]}
+		start=2
+		;;
+	esac
+	if [ "$cword" -eq 1 ]; then
+		if [[ $cur == -* ]]; then
+			_tether_reply -h --help -V --version "${ropts[@]}"
+		else
+			_tether_reply_hosts new attach ls kill help
+		fi
+		return 0
+	fi
+
+	case $sub in
+	help | bridge | dial)
+		return 0
+		;;
+	new | attach | a)
+		case ${_tether_words[cword - 1]} in
+		--ring)
+			_tether_reply 64K 1M 8M 64M 256M 1G
+			return 0
+			;;
+		--history | -e)
+			[ "${_tether_words[cword - 1]}" = -e ] && _tether_reply none
+			return 0
+			;;
+		esac
+		for ((j = 2; j < cword; j++)); do
+			w=${_tether_words[j]}
+			if [ -n "$dd" ]; then
+				break
+			elif [ "$w" = -- ]; then
+				dd=$j
+			elif [[ $w == --ring || $w == --history || $w == -e ]]; then
+				((j++))
+			elif [[ $w != -* ]]; then
+				first=$w
+			fi
+		done
+		if [ -n "$dd" ]; then
+			if [ $((dd + 1)) -eq "$cword" ]; then
+				mapfile -t COMPREPLY < <(compgen -c -- "$cur")
+			else
+				_tether_default
+			fi
+		elif [[ $cur == -* ]]; then
+			if [ "$sub" = new ]; then
+				_tether_reply --history --ring --
+			else
+				_tether_reply -e --history --ring --
+			fi
+		elif [ -z "$first" ] && [ "$sub" != new ]; then
+			_tether_reply_sessions
+		elif [ -n "$first" ]; then
+			_tether_reply --
+		fi
+		return 0
+		;;
+	esac
+
+	# ls, kill and the remote form: ssh options, then the host. Find the
+	# host anywhere on the line (-s NAME may come before it), and what the
+	# word before the cursor wants.
+	for ((j = start; j < ${#all[@]}; j++)); do
+		[ "$j" -eq "$cword" ] && continue
+		w=${all[j]}
+		[ "$j" -lt "$cword" ] && want=
+		if [ "$w" = -- ]; then
+			break
+		elif [[ $valopts == *" $w "* ]]; then
+			[ $((j + 1)) -eq "$cword" ] && want=$w
+			case $w in
+			-p | -l | -i | -J | -F | -o | --ssh | --remote-tether)
+				ssh+=("$w" "${all[j + 1]}")
+				;;
+			esac
+			((j++))
+		elif [[ $w == -[46A] ]]; then
+			ssh+=("$w")
+		elif [[ $w == -[pliJFo]?* ]]; then
+			ssh+=("$w")
+		elif [[ $w != -* && -n $w ]]; then
+			host=$w
+			i=$j
+			break
+		fi
+	done
+	[ -n "$host" ] && [ "$i" -gt "$cword" ] && [ -z "$want" ] &&
+	    [[ $cur != -* ]] && host=
+
+	case $want in
+	-s)
+		[ -n "$host" ] && _tether_reply_sessions -o BatchMode=yes \
+		    -o ConnectTimeout=2 "${ssh[@]}" "$host"
+		return 0
+		;;
+	-e)
+		_tether_reply none
+		return 0
+		;;
+	-i | -F)
+		compopt -o filenames 2>/dev/null
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		return 0
+		;;
+	-J)
+		_tether_reply_hosts
+		return 0
+		;;
+	-l)
+		mapfile -t COMPREPLY < <(compgen -u -- "$cur")
+		return 0
+		;;
+	--ssh)
+		mapfile -t COMPREPLY < <(compgen -c -- "$cur")
+		return 0
+		;;
+	--ring)
+		_tether_reply 64K 1M 8M 64M 256M 1G
+		return 0
+		;;
+	?*)
+		return 0
+		;;
+	esac
+	if [[ $cur == -* ]]; then
+		[ -z "$host" ] && _tether_reply "${ropts[@]}"
+		[ -n "$host" ] && [ -z "$sub" ] && _tether_reply --
+		return 0
+	fi
+
+	case $sub in
+	ls | list)
+		[ -z "$host" ] && _tether_reply_hosts
+		;;
+	kill)
+		if [ -z "$host" ]; then
+			# The first argument: a local session or a host.
+			local -a names=()
+			while IFS= read -r w; do
+				names+=("$w")
+			done < <(_tether_sessions)
+			_tether_reply_hosts "${names[@]}"
+		elif [ ${#ssh[@]} -eq 0 ] &&
+		    _tether_sessions | grep -qxF -- "$host"; then
+			_tether_reply_sessions
+		else
+			_tether_reply_sessions -o BatchMode=yes \
+			    -o ConnectTimeout=2 "${ssh[@]}" "$host"
+		fi
+		;;
+	*)
+		if [ -z "$host" ]; then
+			_tether_reply_hosts
+		elif [ "${_tether_words[cword - 1]}" = -- ]; then
+			mapfile -t COMPREPLY < <(compgen -c -- "$cur")
+		elif [[ " ${_tether_words[*]:0:cword} " == *" -- "* ]]; then
+			_tether_default
+		elif [ "$i" -eq $((cword - 1)) ]; then
+			_tether_reply --
+		fi
+		;;
+	esac
+	return 0
+}
+
+complete -F _tether tether
