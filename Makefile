@@ -85,9 +85,12 @@ FUZZ_OBJS	= $(LIBSRCS:src/%.c=$(FZ)/obj/%.o)
 $(FZ)/obj/%.o: src/%.c src/*.h | $(FZ)/obj
 	$(FUZZ_CC) $(STD) $(WARN) $(FUZZ_CFLAGS) -c -o $@ $<
 
-$(FZ)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_OBJS) | $(FZ)/obj
+$(FZ)/fuzz_%: fuzz/fuzz_%.c fuzz/*.h $(FUZZ_OBJS) | $(FZ)/obj
 	$(FUZZ_CC) $(STD) $(WARN) $(FUZZ_CFLAGS) -Isrc -o $@ $< $(FUZZ_OBJS) \
-	    $(LIBS)
+	    $(LIBS) $(FUZZ_WRAP)
+
+# The host's model at most 256x256 (fuzz/clamp.h).
+$(FZ)/fuzz_host $(FZ)/fuzz_hello: FUZZ_WRAP = -Wl,--wrap=screen_resize
 
 $(FZ)/obj:
 	mkdir -p $@

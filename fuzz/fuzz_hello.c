@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "client.h"
 #include "host.h"
+#include "clamp.h"
 #include "proto.h"
 
 #define CHECK(x)	do { if (!(x)) abort(); } while (0)

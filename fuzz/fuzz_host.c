@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "host.h"
+#include "clamp.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
