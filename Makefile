@@ -41,7 +41,7 @@ UNITS	= $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/*.c))
 HELPERS	= $(patsubst tests/helpers/%.c,$(B)/tests/%,$(wildcard tests/helpers/*.c))
 
 .PHONY: all check check-san test install uninstall clean format deps quickstart \
-	bench
+	bench fuzz fuzz-build fuzz-check fuzz-seeds
 
 all: $(B)/tether tether
 
@@ -75,6 +75,48 @@ check-san:
 # missing Debian packages first (scripts/deps), then both builds' suites.
 test: deps
 	@rc=0; $(MAKE) check || rc=1; $(MAKE) check-san || rc=1; exit $$rc
+
+# libFuzzer harnesses (fuzz/), built with clang into build-fuzz/: the
+# project's sources with ASan, UBSan and coverage, libvterm as it is.
+# `make fuzz` runs each for FUZZ_TIME seconds on a copy of its corpus in
+# build-fuzz/corpus/ and fails on a crash; `make fuzz-check` (run by the
+# test suite) replays the committed corpora and regressions and fuzzes
+# each harness for FUZZ_CHECK_TIME seconds. FUZZ_NAMES picks harnesses.
+FZ		= build-fuzz
+FUZZ_CC		= clang
+FUZZ_CFLAGS	= -g -O1 -fsanitize=fuzzer,address,undefined \
+		  -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_NAMES	= frame hello host client escape screen
+FUZZ_TIME	?= 60
+FUZZ_CHECK_TIME	?= 5
+FUZZ_OBJS	= $(LIBSRCS:src/%.c=$(FZ)/obj/%.o)
+
+$(FZ)/obj/%.o: src/%.c src/*.h | $(FZ)/obj
+	$(FUZZ_CC) $(STD) $(WARN) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FZ)/fuzz_%: fuzz/fuzz_%.c fuzz/*.h $(FUZZ_OBJS) | $(FZ)/obj
+	$(FUZZ_CC) $(STD) $(WARN) $(FUZZ_CFLAGS) -Isrc -o $@ $< $(FUZZ_OBJS) \
+	    $(LIBS) $(FUZZ_WRAP)
+
+# The host's model at most 256x256 (fuzz/clamp.h).
+$(FZ)/fuzz_host $(FZ)/fuzz_hello: FUZZ_WRAP = -Wl,--wrap=screen_resize
+
+$(FZ)/obj:
+	mkdir -p $@
+
+fuzz-build: $(FUZZ_NAMES:%=$(FZ)/fuzz_%)
+
+# Rewrite the protocol harnesses' seeds (fuzz/mkseeds.c).
+fuzz-seeds: $(B)/buf.o $(B)/proto.o $(B)/xmalloc.o $(B)/log.o
+	$(CC) $(ALL_CFLAGS) -Isrc -o $(B)/mkseeds fuzz/mkseeds.c $^
+	mkdir -p fuzz/corpus
+	$(B)/mkseeds fuzz
+
+fuzz: fuzz-build
+	FZ=$(FZ) FUZZ_TIME=$(FUZZ_TIME) fuzz/run.sh fuzz $(FUZZ_NAMES)
+
+fuzz-check: fuzz-build
+	FZ=$(FZ) FUZZ_TIME=$(FUZZ_CHECK_TIME) fuzz/run.sh check $(FUZZ_NAMES)
 
 # Benchmarks against the peers on the test bed (root: network namespaces).
 # BENCH_ARGS=--quick for a short run. Not part of `make test`.
@@ -112,4 +154,4 @@ format:
 	clang-format -i src/*.c src/*.h
 
 clean:
-	rm -rf build build-san tether
+	rm -rf build build-san build-fuzz tether

@@ -35,10 +35,12 @@ buf_len(const struct buf *b)
 	return b->len - b->off;
 }
 
-/* Pointer to the first live byte. */
+/* Pointer to the first live byte (never NULL, even before any is put). */
 const uint8_t *
 buf_ptr(const struct buf *b)
 {
+	if (b->data == NULL)
+		return (const uint8_t *)"";
 	return b->data + b->off;
 }
 
@@ -61,6 +63,11 @@ buf_reserve(struct buf *b, size_t n, uint8_t **p)
 
 	if (n > b->max || live > b->max - n)
 		return BUF_ERR_LIMIT;
+	/* Nothing allocated yet and nothing asked for (NULL + 0 is UB). */
+	if (b->data == NULL && n == 0) {
+		*p = NULL;
+		return 0;
+	}
 	if (b->cap - b->len < n) {
 		if (b->off != 0) {
 			memmove(b->data, b->data + b->off, live);

@@ -27,6 +27,7 @@
 #include "proto.h"
 #include "tether.h"
 #include "tty.h"
+#include "xmalloc.h"
 
 #define TERM_HIGH	(1024 * 1024)	/* stop reading the host */
 #define INPUT_MAX	(1024 * 1024)	/* keystrokes not yet acknowledged */
@@ -1218,4 +1219,102 @@ client_run(const struct client_opts *o)
 	}
 	client_free(&c);
 	return c.status;
+}
+
+/*
+ * A client past its first HELLO, waiting for the WELCOME, for
+ * fuzz/fuzz_client.c: what the host sends is decoded and handled exactly
+ * as client_loop does after read(). Not used by tether itself. o->connect
+ * gives the stream (any fd that takes writes); the terminal is stdout.
+ */
+struct client *
+client_test_new(const struct client_opts *o)
+{
+	struct client	*c = xcalloc(1, sizeof *c);
+	char		 why[64];
+
+	c->o = o;
+	c->status = EXIT_ERROR;
+	c->netfd = -1;
+	buf_init(&c->in, PROTO_MAX_FRAME + 4 + 64 * 1024);
+	buf_init(&c->out, 8 * 1024 * 1024);
+	buf_init(&c->term, TERM_HIGH + PROTO_MAX_FRAME + 4);
+	buf_init(&c->notice, 64 * 1024 * 1024);
+	buf_init(&c->repaint, 64 * 1024 * 1024);
+	buf_init(&c->input, INPUT_MAX + 64 * 1024);
+	escape_init(&c->esc, o->escape);
+	if (client_remote(c))
+		escape_set_remote(&c->esc);
+	c->fd = o->connect(o->arg, 0, why, sizeof why);
+	c->link = LINK_CONNECTING;
+	c->last_rx = client_now();
+	client_hello(c);
+	return c;
+}
+
+/* Bytes from the host; returns non-zero once the client is done. */
+int
+client_test_bytes(struct client *c, const void *data, size_t len)
+{
+	if (c->done || c->fd == -1)
+		return c->done;
+	if (buf_put(&c->in, data, len) != 0) {
+		client_finish(c, EXIT_ERROR, "tether: frame too large", NULL);
+		c->done = 1;
+		return 1;
+	}
+	client_process(c);
+	return c->done;
+}
+
+/* Keystrokes from the terminal, as client_read_tty takes them. */
+void
+client_test_keys(struct client *c, const uint8_t *data, size_t len)
+{
+	size_t	 off = 0, used;
+
+	while (off < len && !c->finishing) {
+		switch (escape_feed(&c->esc, data + off, len - off, &c->input,
+		    &used)) {
+		case ESCAPE_DETACH:
+			client_finish(c, 0, "detached", NULL);
+			break;
+		case ESCAPE_HELP:
+			escape_help(&c->esc, &c->notice);
+			break;
+		}
+		off += used;
+	}
+	client_send_input(c);
+}
+
+/* One turn of the loop without poll: terminal, ACK, sending. */
+void
+client_test_turn(struct client *c)
+{
+	client_flush_term(c);
+	client_ack(c);
+	if (c->fd != -1)
+		client_send_all(c->fd, &c->out, 0);
+	buf_reset(&c->out);
+}
+
+/* The link is lost (a remote client tries again at once). */
+void
+client_test_lost(struct client *c)
+{
+	if (c->done || c->finishing)
+		return;
+	client_lost(c, "test");
+	if (c->link == LINK_DOWN)
+		client_try(c, client_now());
+}
+
+void
+client_test_free(struct client *c)
+{
+	if (c->fd != -1)
+		close(c->fd);
+	client_free(c);
+	free(c);
 }

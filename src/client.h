@@ -37,4 +37,13 @@ int	client_recv(int, struct buf *, uint8_t *, struct reader *, size_t *,
 	    int);
 void	client_print_text(const char *, const char *);
 
+/* For fuzz/fuzz_client.c: a client without a terminal of its own. */
+struct client;
+struct client	*client_test_new(const struct client_opts *);
+int		 client_test_bytes(struct client *, const void *, size_t);
+void		 client_test_keys(struct client *, const uint8_t *, size_t);
+void		 client_test_turn(struct client *);
+void		 client_test_lost(struct client *);
+void		 client_test_free(struct client *);
+
 #endif

@@ -643,30 +643,15 @@ host_frame(struct host *h, struct conn *c, uint8_t type, struct reader *r,
 	return -1;
 }
 
-/* Read from a connection and handle every complete frame. */
+/* Handle every complete frame a connection has sent so far. */
 static void
-host_conn_read(struct host *h, struct conn *c)
+host_conn_frames(struct host *h, struct conn *c)
 {
 	struct reader	 r;
-	uint8_t		*p, type;
+	uint8_t		 type;
 	size_t		 size;
-	ssize_t		 n;
 	int		 e, acked_input = 0;
 
-	if (buf_reserve(&c->in, READ_CHUNK, &p) != 0) {
-		host_conn_error(h, c, ERR_PROTOCOL, "frame too large");
-		return;
-	}
-	n = read(c->fd, p, READ_CHUNK);
-	if (n == -1 && (errno == EINTR || errno == EAGAIN))
-		return;
-	if (n <= 0) {
-		/* After EXIT, the client's close says that EXIT arrived. */
-		c->eof = n == 0;
-		host_conn_free(h, c);
-		return;
-	}
-	buf_commit(&c->in, (size_t)n);
 	while ((e = proto_frame(&c->in, &type, &r, &size)) == 1) {
 		/* A closing or waiting connection's words are ignored. */
 		if (c->state == CONN_HELLO)
@@ -684,6 +669,30 @@ host_conn_read(struct host *h, struct conn *c)
 	if (acked_input)
 		host_queued(h, c, proto_put_u64(&c->out, MSG_INPUT_ACK,
 		    h->in_next));
+}
+
+/* Read from a connection and handle every complete frame. */
+static void
+host_conn_read(struct host *h, struct conn *c)
+{
+	uint8_t		*p;
+	ssize_t		 n;
+
+	if (buf_reserve(&c->in, READ_CHUNK, &p) != 0) {
+		host_conn_error(h, c, ERR_PROTOCOL, "frame too large");
+		return;
+	}
+	n = read(c->fd, p, READ_CHUNK);
+	if (n == -1 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		/* After EXIT, the client's close says that EXIT arrived. */
+		c->eof = n == 0;
+		host_conn_free(h, c);
+		return;
+	}
+	buf_commit(&c->in, (size_t)n);
+	host_conn_frames(h, c);
 }
 
 /*
@@ -1306,4 +1315,128 @@ fail:
 	close(lfd);
 	sock_unlink(o->dir, o->name);
 	return -1;
+}
+
+/*
+ * A session host with no program, pty or socket, for fuzz/fuzz_host.c:
+ * what connections send is decoded and handled exactly as host_loop does
+ * after read(). Not used by tether itself. The program has exited already,
+ * or is being killed already, so that nothing is ever signalled.
+ */
+struct host *
+host_test_new(int exited)
+{
+	struct host	*h = xcalloc(1, sizeof *h);
+
+	h->dir = "/nonexistent";
+	h->name = "test";
+	h->lfd = -1;
+	h->master = -1;
+	h->rows = 24;
+	h->cols = 80;
+	h->created = 1;
+	h->instance = 0x0123456789abcdefULL;	/* fixed: resumes reachable */
+	h->command = xstrdup("test");
+	buf_init(&h->input, INPUT_MAX);
+	ring_init(&h->ring, RING_MIN);
+	h->screen = screen_new(h->rows, h->cols, 100);
+	h->model = model_start(&h->ring, h->screen);
+	if (exited) {
+		h->exited = 1;
+		h->exit_at = host_now();
+	} else
+		h->kill_at = UINT64_MAX;
+	return h;
+}
+
+/* A new connection on fd (ours from now on); its slot, or -1 if refused. */
+int
+host_test_conn(struct host *h, int fd)
+{
+	struct conn	*c = xcalloc(1, sizeof *c);
+	size_t		 i;
+
+	c->fd = fd;
+	c->state = CONN_HELLO;
+	c->creator = h->accepted++ == 0;
+	c->opened = c->progress = host_now();
+	buf_init(&c->in, CONN_IN_MAX);
+	buf_init(&c->out, CONN_OUT_MAX);
+	for (i = 0; i < HOST_MAX_CONNS && h->conns[i] != NULL; i++)
+		;
+	if (i == HOST_MAX_CONNS) {
+		close(fd);
+		buf_free(&c->in);
+		buf_free(&c->out);
+		free(c);
+		return -1;
+	}
+	h->conns[i] = c;
+	return (int)i;
+}
+
+/* Bytes from the connection in slot; -1 if it is gone (now or before). */
+int
+host_test_bytes(struct host *h, int slot, const void *data, size_t len)
+{
+	struct conn	*c = h->conns[slot];
+
+	if (c == NULL)
+		return -1;
+	if (buf_put(&c->in, data, len) != 0) {
+		host_conn_error(h, c, ERR_PROTOCOL, "frame too large");
+		return -1;
+	}
+	host_conn_frames(h, c);
+	return h->conns[slot] == c ? 0 : -1;
+}
+
+/* The connection in slot closed its end. */
+void
+host_test_eof(struct host *h, int slot)
+{
+	if (h->conns[slot] == NULL)
+		return;
+	h->conns[slot]->eof = 1;
+	host_conn_free(h, h->conns[slot]);
+}
+
+/* Program output, as host_pty_read takes it (the model is not overrun). */
+void
+host_test_output(struct host *h, const void *data, size_t len)
+{
+	if (len > h->ring.cap)
+		len = h->ring.cap;
+	if (ring_head(&h->ring) + len - model_fed(h->model) > h->ring.cap)
+		model_wait(h->model, ring_head(&h->ring));
+	ring_write(&h->ring, data, len);
+	model_publish(h->model, ring_head(&h->ring));
+}
+
+/* One turn of the loop without poll: timers, pacing, output, closing. */
+void
+host_test_turn(struct host *h)
+{
+	uint64_t	 now = host_now();
+
+	host_timers(h, now);
+	host_flush_all(h);
+	(void)host_read_room(h, now);
+}
+
+void
+host_test_free(struct host *h)
+{
+	size_t	 i;
+
+	for (i = 0; i < HOST_MAX_CONNS; i++) {
+		if (h->conns[i] != NULL)
+			host_conn_free(h, h->conns[i]);
+	}
+	model_stop(h->model);
+	ring_free(&h->ring);
+	screen_free(h->screen);
+	buf_free(&h->input);
+	free(h->command);
+	free(h);
 }

@@ -31,4 +31,14 @@ struct host_opts {
 
 int	host_create(const struct host_opts *, int, char *, size_t);
 
+/* For fuzz/fuzz_host.c: a host without a program, pty or socket. */
+struct host;
+struct host	*host_test_new(int);
+int		 host_test_conn(struct host *, int);
+int		 host_test_bytes(struct host *, int, const void *, size_t);
+void		 host_test_eof(struct host *, int);
+void		 host_test_output(struct host *, const void *, size_t);
+void		 host_test_turn(struct host *);
+void		 host_test_free(struct host *);
+
 #endif

@@ -154,6 +154,7 @@ struct screen {
 	int		 last_col;
 	int		 last_end;
 	int		 moved;		/* the cursor moved since */
+	int		 rep_width;	/* of the last glyph, which REP repeats */
 
 	uint8_t		 utf8[4];	/* an unfinished UTF-8 sequence */
 	int		 utf8_have;
@@ -502,6 +503,7 @@ cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 	struct cell	*c;
 	int		 k;
 
+	s->rep_width = info->width;
 	if (pos.row < 0 || pos.row >= g->rows || pos.col < 0 ||
 	    pos.col >= g->cols)
 		return 1;
@@ -1026,6 +1028,7 @@ scan_esc(struct screen *s, uint8_t c)
 #define SCAN_KEEP	0
 #define SCAN_CANCEL	1
 #define SCAN_NUL	2
+#define SCAN_REP	3	/* REP: see scan() */
 
 static int
 scan_byte(struct screen *s, uint8_t c)
@@ -1130,7 +1133,7 @@ scan_byte(struct screen *s, uint8_t c)
 		if (c >= 0x40 && c <= 0x7e)
 			scan_csi(s, (char)c);
 		sc->state = SC_GROUND;
-		return SCAN_KEEP;
+		return c == 'b' && sc->cinter == 0 ? SCAN_REP : SCAN_KEEP;
 	case SC_STR:
 		if (c == 0x07)
 			sc->state = SC_GROUND;
@@ -1165,7 +1168,19 @@ scan(struct screen *s, uint8_t *p, size_t len)
 		/* Plain text is most of it: skip to the next control. */
 		if (sc->state == SC_GROUND && p[i] >= 0x20)
 			continue;
-		if ((what = scan_byte(s, p[i])) != SCAN_KEEP)
+		if ((what = scan_byte(s, p[i])) == SCAN_REP) {
+			/*
+			 * libvterm 0.1.4 loops forever on REP (CSI b) when
+			 * no glyph of a width came before it to repeat: it
+			 * draws what came first, then the REP is cancelled
+			 * if there is none.
+			 */
+			vterm_input_write(s->vt, (const char *)p + from,
+			    i - from);
+			from = i;
+			if (s->rep_width == 0)
+				p[i] = 0x18;
+		} else if (what != SCAN_KEEP)
 			p[i] = what == SCAN_CANCEL ? 0x18 : 0x00;
 		if ((cs = sc->pending) == 0)
 			continue;

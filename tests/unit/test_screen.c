@@ -501,6 +501,39 @@ test_skip(void)
 	}
 }
 
+/*
+ * REP (CSI b) repeats the last glyph; libvterm 0.1.4 loops forever on one
+ * with no glyph of a width before it (found by fuzz/fuzz_screen.c).
+ */
+static void
+test_rep(void)
+{
+	static const char *nothing[] = { "\033[b", "\033[2b",
+	    "\033[2;5r\033[2b", "\xe2\x80\x8b\033[b",
+	    "\xcc\x81\033[3b", "\033c\033[b" };
+	struct screen	*s;
+	char		*r;
+	size_t		 i;
+
+	for (i = 0; i < sizeof nothing / sizeof nothing[0]; i++) {
+		s = screen_new(8, 21, 5);
+		feed(s, nothing[i]);
+		feed(s, "after");
+		r = repaint(s);
+		ok(strstr(r, "after") != NULL, "REP with nothing to repeat (%zu)",
+		    i);
+		free(r);
+		screen_free(s);
+	}
+	s = screen_new(8, 21, 5);
+	feed(s, "ab\033[3b\r\nx\033[b\xe6\xbc\xa2\033[2b");
+	r = repaint(s);
+	ok(strstr(r, "abbbb\r\nxx\xe6\xbc\xa2\xe6\xbc\xa2\r\n") != NULL,
+	    "REP repeats the last glyph (over N columns, as libvterm has it)");
+	free(r);
+	screen_free(s);
+}
+
 int
 main(void)
 {
@@ -513,5 +546,6 @@ main(void)
 	test_hostile();
 	test_memory();
 	test_skip();
+	test_rep();
 	return done_testing();
 }

@@ -1,0 +1,125 @@
+/*
+ * libFuzzer harness: the terminal model (src/screen.c) fed untrusted
+ * program output. The bytes are fed in reads of varying size, passed over
+ * with screen_skip where the model would (as src/model.c does in a flood),
+ * with resizes now and then; then the model is repainted and the repaint
+ * fed to a second model of the same size, which is repainted too. Nothing
+ * may crash, and both models must stay within their memory bound.
+ *
+ * Input: 4 bytes of setup, then the program's output:
+ *	byte 0, 1	rows, cols (2 + b % 100, 2 + b % 250)
+ *	byte 2		history lines (b % 64), and bit 7: resizes happen
+ *	byte 3		seed of the read sizes and the resizes
+ * With TETHER_FUZZ_FIXPOINT=1 in the environment, the second repaint must
+ * also equal the first (the repaint is a fixed point), else abort.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "screen.h"
+
+#define CHECK(x)	do { if (!(x)) abort(); } while (0)
+#define REPAINT_BUF	(64 * 1024 * 1024)
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static int	fixpoint = -1;
+
+/* A small deterministic generator: the same input runs the same way. */
+static uint32_t
+next(uint32_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+/*
+ * The bound: two grids, the history ring and its lines, the scratch
+ * buffer. A history line is one row rendered, at most 128 bytes a cell
+ * (CELL_BYTES and a pen) for the widest the screen has been.
+ */
+static void
+check_memory(struct screen *s, int rows, int cols, size_t hist, int maxcols)
+{
+	size_t	 bound;
+
+	bound = 64 * 1024 + 2 * (size_t)rows * (size_t)cols * 64 +
+	    hist * (64 + (size_t)maxcols * 128 + 64) + 3 * 16 * 1024 + 16;
+	CHECK(screen_memory(s) <= bound);
+	CHECK(screen_history(s) <= hist);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct screen	*s, *t;
+	struct buf	 a, b;
+	const uint8_t	*p;
+	uint32_t	 x;
+	size_t		 hist, len, n, k;
+	int		 rows, cols, maxcols, resizes;
+
+	if (fixpoint == -1)
+		fixpoint = getenv("TETHER_FUZZ_FIXPOINT") != NULL &&
+		    strcmp(getenv("TETHER_FUZZ_FIXPOINT"), "1") == 0;
+	if (size < 4 || size > 1024 * 1024)
+		return 0;
+	rows = 2 + data[0] % 100;
+	cols = 2 + data[1] % 250;
+	hist = data[2] % 64;
+	resizes = (data[2] & 0x80) != 0;
+	x = 0x9e3779b9u ^ data[3];
+	p = data + 4;
+	len = size - 4;
+	maxcols = cols;
+
+	s = screen_new((uint16_t)rows, (uint16_t)cols, hist);
+	while (len > 0) {
+		n = 1 + next(&x) % 4096;
+		if (n > len)
+			n = len;
+		/* The model passes over floods; try it on every read. */
+		k = screen_skip(s, p, n);
+		CHECK(k <= n);
+		if (k == 0)
+			screen_feed(s, p, n);
+		else
+			n = k;
+		p += n;
+		len -= n;
+		if (resizes && next(&x) % 4 == 0) {
+			rows = 2 + next(&x) % 100;
+			cols = 2 + next(&x) % 250;
+			if (cols > maxcols)
+				maxcols = cols;
+			screen_resize(s, (uint16_t)rows, (uint16_t)cols);
+		}
+		check_memory(s, rows, cols, hist, maxcols);
+	}
+	(void)screen_title(s);
+
+	buf_init(&a, REPAINT_BUF);
+	screen_repaint(s, &a, SCREEN_REPAINT_MAX);
+	CHECK(buf_len(&a) > 0);
+	t = screen_new((uint16_t)rows, (uint16_t)cols, hist);
+	screen_feed(t, buf_ptr(&a), buf_len(&a));
+	check_memory(t, rows, cols, hist, cols);
+	buf_init(&b, REPAINT_BUF);
+	screen_repaint(t, &b, SCREEN_REPAINT_MAX);
+	if (fixpoint && (buf_len(&a) != buf_len(&b) ||
+	    memcmp(buf_ptr(&a), buf_ptr(&b), buf_len(&a)) != 0)) {
+		fprintf(stderr, "repaints differ: %zu and %zu bytes\n",
+		    buf_len(&a), buf_len(&b));
+		abort();
+	}
+	buf_free(&a);
+	buf_free(&b);
+	screen_free(t);
+	screen_free(s);
+	return 0;
+}
