@@ -1,15 +1,21 @@
 /* Relaying bytes between ssh's stdio and a session socket. */
+#include <sys/types.h>
+#include <sys/socket.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "bridge.h"
 #include "buf.h"
+#include "client.h"
+#include "proto.h"
 #include "compat.h"
 #include "log.h"
 
 #define BRIDGE_BUF	(256 * 1024)	/* per direction */
+#define BRIDGE_PASS_MS	5000		/* for the host to take them */
 
 /* One direction: bytes read from `from` wait in `b` to be written to `to`. */
 struct pipe {
@@ -117,4 +123,80 @@ bridge_relay(int in, int out, int sock)
 	buf_free(&up.b);
 	buf_free(&down.b);
 	return rc;
+}
+
+/*
+ * Hand ssh's stdin and stdout (in, out) to the session host, so that the
+ * client's stream goes straight to it and not through this process (two
+ * fewer hops for every keystroke and its echo): HELLO_PASS with the
+ * descriptors attached. 0 when the host took them (PASSED); -1 when it
+ * cannot (a host older than 1.2 answers ERROR and closes the connection),
+ * and the caller relays instead.
+ */
+int
+bridge_pass(int sock, int in, int out)
+{
+	struct msg_hello h;
+	struct buf	 b, rb;
+	struct reader	 body;
+	struct msghdr	 msg;
+	struct iovec	 iov;
+	struct cmsghdr	*cm;
+	union {
+		struct cmsghdr	 hdr;
+		char		 buf[CMSG_SPACE(2 * sizeof(int))];
+	}		 cbuf;
+	uint8_t		 type;
+	size_t		 size;
+	int		 fds[2] = { in, out }, r;
+
+	memset(&h, 0, sizeof h);
+	h.major = PROTO_MAJOR;
+	h.minor = PROTO_MINOR;
+	h.mode = HELLO_PASS;
+	buf_init(&b, 4096);
+	if (proto_put_hello(&b, &h) != 0) {
+		buf_free(&b);
+		return -1;
+	}
+	memset(&msg, 0, sizeof msg);
+	memset(&cbuf, 0, sizeof cbuf);
+	iov.iov_base = (void *)buf_ptr(&b);
+	iov.iov_len = buf_len(&b);
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf.buf;
+	msg.msg_controllen = sizeof cbuf.buf;
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof fds);
+	memcpy(CMSG_DATA(cm), fds, sizeof fds);
+	while ((r = (int)sendmsg(sock, &msg, 0)) == -1 && errno == EINTR)
+		;
+	if (r != (int)buf_len(&b)) {
+		buf_free(&b);
+		return -1;
+	}
+	buf_free(&b);
+	buf_init(&rb, 64 * 1024);
+	r = client_recv(sock, &rb, &type, &body, &size, BRIDGE_PASS_MS);
+	buf_free(&rb);
+	if (r != 1 || type != MSG_PASSED) {
+		log_debug("bridge: the session did not take the descriptors");
+		return -1;
+	}
+	return 0;
+}
+
+/* After bridge_pass: wait until the host closes the connection. */
+void
+bridge_wait(int sock)
+{
+	char	 b[256];
+	ssize_t	 n;
+
+	compat_set_nonblock(sock, 0);
+	while ((n = read(sock, b, sizeof b)) > 0 || (n == -1 && errno == EINTR))
+		;
 }

@@ -44,14 +44,25 @@
  */
 #define WIN_INIT	(128 * 1024)	/* until the rate is known */
 #define WIN_MIN		(16 * 1024)
-#define WIN_DELAY_MS	150
+#define WIN_DELAY_MS	100
 #define RATE_SAMPLE_MS	100		/* the rate is measured this often */
 #define RATE_SLOTS	5		/* the rate: the best of 5 seconds */
 #define RTT_MARKS	32		/* send times of offsets in flight */
 #define RTT_KEEP_MS	10000		/* a minimum round trip holds so long */
 #define JUMP_AFTER_MS	1000		/* waiting output the link needs so long */
 #define JUMP_MIN	(64 * 1024)	/* never skip less than this */
-#define JUMP_REPAINT_MS	250		/* a repaint's history: so long to send */
+#define JUMP_REPAINT_MS	100		/* a repaint's history: so long to send */
+/*
+ * Keystrokes during a flood (Ctrl-C, most often) hurry the next jump: for
+ * JUMP_HURRY_MS after input, output waiting longer than JUMP_HURRY_AFTER_MS
+ * is skipped, JUMP_HURRY_DELAY_MS after the input (so that the repaint
+ * shows the program's answer), with a smaller repaint.
+ */
+#define JUMP_HURRY_MS		2000
+#define JUMP_HURRY_AFTER_MS	100
+#define JUMP_HURRY_DELAY_MS	30
+#define JUMP_HURRY_MIN		(8 * 1024)
+#define JUMP_HURRY_REPAINT_MS	50
 #define CONN_IN_MAX	(PROTO_MAX_FRAME + 4 + 64 * 1024)
 #define CONN_OUT_MAX	(4 * 1024 * 1024)
 #define INPUT_MAX	(4 * 1024 * 1024)
@@ -66,7 +77,10 @@ enum conn_state {
 };
 
 struct conn {
-	int		 fd;
+	int		 fd;		/* the unix socket */
+	int		 rfd;		/* read from: fd, or a bridge's stdin */
+	int		 wfd;		/* write to: fd, or a bridge's stdout */
+	int		 pass[2];	/* descriptors that came with HELLO_PASS */
 	enum conn_state	 state;
 	struct buf	 in;
 	struct buf	 out;
@@ -83,6 +97,8 @@ struct conn {
 	int		 may_jump;	/* HELLO_JUMP: may skip for a slow link */
 	int		 windowed;	/* HELLO_WINDOW: output within a window */
 	uint64_t	 jump_to;	/* the last JUMP's end; none until acked */
+	uint64_t	 hurry_at;	/* ms: input came; jump sooner from then */
+	uint64_t	 hurry_until;	/* ms */
 	uint64_t	 hist_mark;	/* history lines the client has */
 	uint64_t	 rate;		/* bytes/s acknowledged; 0: unknown */
 	uint64_t	 slot[RATE_SLOTS];	/* best sample of each second */
@@ -126,6 +142,8 @@ struct host {
 };
 
 static int	host_sigpipe[2] = { -1, -1 };
+
+static int	host_take_fds(struct host *, struct conn *);
 
 /* Milliseconds on the monotonic clock. */
 static uint64_t
@@ -193,6 +211,15 @@ host_conn_free(struct host *h, struct conn *c)
 		h->owed = !c->bye && !(c->exit_sent && c->eof);
 		log_debug("client detached%s", h->owed ? " (lost)" : "");
 	}
+	if (c->rfd != c->fd)
+		close(c->rfd);
+	if (c->wfd != c->fd && c->wfd != c->rfd)
+		close(c->wfd);
+	if (c->pass[0] != -1)
+		close(c->pass[0]);
+	if (c->pass[1] != -1)
+		close(c->pass[1]);
+	/* A bridge that handed over ssh's descriptors ends with this. */
 	close(c->fd);
 	buf_free(&c->in);
 	buf_free(&c->out);
@@ -206,7 +233,7 @@ host_conn_flush(struct conn *c)
 	ssize_t	 n;
 
 	while (buf_len(&c->out) > 0) {
-		n = write(c->fd, buf_ptr(&c->out), buf_len(&c->out));
+		n = write(c->wfd, buf_ptr(&c->out), buf_len(&c->out));
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1 && errno == EAGAIN)
@@ -243,7 +270,8 @@ host_accept(struct host *h)
 	compat_set_cloexec(fd);
 	compat_set_nonblock(fd, 1);
 	c = xcalloc(1, sizeof *c);
-	c->fd = fd;
+	c->fd = c->rfd = c->wfd = fd;
+	c->pass[0] = c->pass[1] = -1;
 	c->state = CONN_HELLO;
 	/* host_create's connection is first in the queue: the creator's. */
 	c->creator = h->accepted++ == 0;
@@ -549,6 +577,8 @@ host_hello(struct host *h, struct conn *c, uint8_t type, struct reader *r)
 		host_info(h, &info);
 		host_conn_closing(c);
 		return host_queued(h, c, proto_put_info(&c->out, &info));
+	case HELLO_PASS:
+		return host_take_fds(h, c);
 	case HELLO_KILL:
 		c->state = CONN_WAIT_EXIT;
 		h->owed = 0;		/* nobody is to collect it now */
@@ -581,6 +611,13 @@ host_input(struct host *h, struct conn *c, struct reader *r)
 	dup = h->in_next - off;
 	if (dup >= len)
 		return 0;
+	if (c->may_jump) {
+		uint64_t now = host_now();
+
+		if (c->hurry_until <= now)
+			c->hurry_at = now + JUMP_HURRY_DELAY_MS;
+		c->hurry_until = now + JUMP_HURRY_MS;
+	}
 	if (buf_put(&h->input, data + dup, len - (size_t)dup) != 0) {
 		host_conn_error(h, c, ERR_PROTOCOL, "too much input queued");
 		return -1;
@@ -672,6 +709,80 @@ host_conn_frames(struct host *h, struct conn *c)
 }
 
 /* Read from a connection and handle every complete frame. */
+/*
+ * Read from a connection that has not said HELLO yet, keeping the
+ * descriptors a bridge may send with HELLO_PASS (up to two; any others
+ * are closed).
+ */
+static ssize_t
+host_recv_fds(struct conn *c, void *p, size_t len)
+{
+	struct msghdr	 msg;
+	struct iovec	 iov;
+	struct cmsghdr	*cm;
+	union {
+		struct cmsghdr	 hdr;
+		char		 buf[CMSG_SPACE(4 * sizeof(int))];
+	}		 cbuf;
+	ssize_t		 n;
+	size_t		 i, nfd;
+	int		 fds[4];
+
+	memset(&msg, 0, sizeof msg);
+	iov.iov_base = p;
+	iov.iov_len = len;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf.buf;
+	msg.msg_controllen = sizeof cbuf.buf;
+	if ((n = recvmsg(c->fd, &msg, MSG_CMSG_CLOEXEC)) <= 0)
+		return n;
+	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		nfd = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		if (nfd > 4)
+			nfd = 4;
+		memcpy(fds, CMSG_DATA(cm), nfd * sizeof(int));
+		for (i = 0; i < nfd; i++) {
+			if (i < 2 && c->pass[i] == -1)
+				c->pass[i] = fds[i];
+			else
+				close(fds[i]);
+		}
+	}
+	return n;
+}
+
+/*
+ * HELLO_PASS: a bridge (`tether bridge`) hands over ssh's stdin and stdout,
+ * so that the client's stream no longer goes through it: the connection
+ * reads and writes them from now on, starting over at HELLO, and the
+ * socket only tells the bridge, by closing, when to exit.
+ */
+static int
+host_take_fds(struct host *h, struct conn *c)
+{
+	if (c->pass[0] == -1 || c->pass[1] == -1) {
+		host_conn_error(h, c, ERR_PROTOCOL, "HELLO_PASS without "
+		    "descriptors");
+		return -1;
+	}
+	proto_put_u64(&c->out, MSG_PASSED, 0);
+	if (host_conn_flush(c) == -1 || buf_len(&c->out) > 0) {
+		host_conn_free(h, c);
+		return -1;
+	}
+	c->rfd = c->pass[0];
+	c->wfd = c->pass[1];
+	c->pass[0] = c->pass[1] = -1;
+	compat_set_nonblock(c->rfd, 1);
+	compat_set_nonblock(c->wfd, 1);
+	c->opened = c->progress = host_now();
+	log_debug("a bridge handed over its descriptors");
+	return 0;
+}
+
 static void
 host_conn_read(struct host *h, struct conn *c)
 {
@@ -682,7 +793,10 @@ host_conn_read(struct host *h, struct conn *c)
 		host_conn_error(h, c, ERR_PROTOCOL, "frame too large");
 		return;
 	}
-	n = read(c->fd, p, READ_CHUNK);
+	if (c->state == CONN_HELLO && c->rfd == c->fd)
+		n = host_recv_fds(c, p, READ_CHUNK);
+	else
+		n = read(c->rfd, p, READ_CHUNK);
 	if (n == -1 && (errno == EINTR || errno == EAGAIN))
 		return;
 	if (n <= 0) {
@@ -769,6 +883,13 @@ host_pty_write(struct host *h)
 }
 
 /* Queue output frames for the attached client, up to a high-water mark. */
+/* Is c hurried by recent input? */
+static int
+host_hurried(const struct conn *c, uint64_t now)
+{
+	return now < c->hurry_until && now >= c->hurry_at;
+}
+
 /*
  * Should c skip ahead? Only a client that allows it, whose link rate is
  * known, once its last jump was shown, and only when the output waiting
@@ -777,11 +898,14 @@ host_pty_write(struct host *h)
 static int
 host_should_jump(struct host *h, struct conn *c, uint64_t head)
 {
-	uint64_t	 wait = head - c->sent, bound;
+	uint64_t	 wait = head - c->sent, bound, now;
 
 	if (!c->may_jump || c->rate == 0 || c->stalled || c->acked < c->jump_to ||
 	    c->sent < ring_tail(&h->ring) || h->exited)
 		return 0;
+	if (host_hurried(c, now = host_now()))
+		return wait > c->rate * JUMP_HURRY_AFTER_MS / 1000 &&
+		    wait > JUMP_HURRY_MIN;
 	bound = c->rate * JUMP_AFTER_MS / 1000;
 	return wait > bound && wait > JUMP_MIN;
 }
@@ -804,9 +928,15 @@ host_jump(struct host *h, struct conn *c, uint64_t head)
 	    (unsigned long long)(head - c->sent), (unsigned long long)c->rate);
 	if (proto_put_jump(&c->out, c->sent, head) != 0)
 		return;
-	budget = c->rate * JUMP_REPAINT_MS / 1000;
-	if (budget < 16 * 1024)
-		budget = 16 * 1024;
+	if (host_hurried(c, host_now())) {
+		budget = c->rate * JUMP_HURRY_REPAINT_MS / 1000;
+		if (budget < 4 * 1024)
+			budget = 4 * 1024;
+	} else {
+		budget = c->rate * JUMP_REPAINT_MS / 1000;
+		if (budget < 16 * 1024)
+			budget = 16 * 1024;
+	}
 	if (budget > SCREEN_REPAINT_MAX)
 		budget = SCREEN_REPAINT_MAX;
 	buf_init(&rb, SCREEN_REPAINT_MAX + 16 * 1024 * 1024);
@@ -1026,11 +1156,16 @@ host_pollset(struct host *h, struct pollfd *pfd, struct conn **who,
 	for (i = 0; i < HOST_MAX_CONNS; i++) {
 		if ((c = h->conns[i]) == NULL)
 			continue;
-		pfd[n].fd = c->fd;
-		pfd[n].events = buf_len(&c->out) > 0 ? POLLOUT : 0;
-		if (buf_len(&h->input) < INPUT_HIGH)
-			pfd[n].events |= POLLIN;
+		pfd[n].fd = c->rfd;
+		pfd[n].events = buf_len(&h->input) < INPUT_HIGH ? POLLIN : 0;
+		if (c->wfd == c->rfd && buf_len(&c->out) > 0)
+			pfd[n].events |= POLLOUT;
 		who[n++] = c;
+		if (c->wfd != c->rfd) {
+			pfd[n].fd = c->wfd;
+			pfd[n].events = buf_len(&c->out) > 0 ? POLLOUT : 0;
+			who[n++] = c;
+		}
 	}
 	return n;
 }
@@ -1052,6 +1187,10 @@ host_timeout(struct host *h, uint64_t now)
 		next = h->exit_at + HOST_EXIT_LINGER_MS + 1;
 	if (h->exited && h->owed && h->exit_at + HOST_OWED_MS < next)
 		next = h->exit_at + HOST_OWED_MS + 1;
+	/* A hurried jump may be due. */
+	if ((c = h->attached) != NULL && c->hurry_at > now &&
+	    c->hurry_at < c->hurry_until && c->hurry_at < next)
+		next = c->hurry_at;
 	if ((c = h->attached) != NULL && c->blocked != 0 && !c->stalled) {
 		if (c->blocked + HOST_STALL_MS < next)
 			next = c->blocked + HOST_STALL_MS;
@@ -1103,8 +1242,8 @@ host_flush_all(struct host *h)
 static void
 host_loop(struct host *h)
 {
-	struct pollfd	 pfd[4 + HOST_MAX_CONNS];
-	struct conn	*who[4 + HOST_MAX_CONNS];
+	struct pollfd	 pfd[4 + 2 * HOST_MAX_CONNS];
+	struct conn	*who[4 + 2 * HOST_MAX_CONNS];
 	uint64_t	 now;
 	size_t		 room;
 	nfds_t		 n, i;
@@ -1135,14 +1274,22 @@ host_loop(struct host *h)
 		if (pfd[3].revents & POLLIN)
 			model_woken(h->model);
 		for (i = 4; i < n; i++) {
-			if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) {
-				if (who[i] != NULL &&
-				    !(pfd[i].revents & POLLIN)) {
-					host_conn_free(h, who[i]);
-					continue;
-				}
-				host_conn_read(h, who[i]);
-			}
+			struct conn	*c = who[i];
+			nfds_t		 k;
+
+			if (c == NULL ||
+			    !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			/* One event per connection: it may be freed here. */
+			for (k = i + 1; k < n; k++)
+				if (who[k] == c)
+					who[k] = NULL;
+			/* A pipe's writer gone is POLLHUP: read its EOF. */
+			if (pfd[i].fd == c->rfd &&
+			    (pfd[i].revents & (POLLIN | POLLHUP)))
+				host_conn_read(h, c);
+			else
+				host_conn_free(h, c);
 		}
 	}
 }
@@ -1356,7 +1503,8 @@ host_test_conn(struct host *h, int fd)
 	struct conn	*c = xcalloc(1, sizeof *c);
 	size_t		 i;
 
-	c->fd = fd;
+	c->fd = c->rfd = c->wfd = fd;
+	c->pass[0] = c->pass[1] = -1;
 	c->state = CONN_HELLO;
 	c->creator = h->accepted++ == 0;
 	c->opened = c->progress = host_now();

@@ -123,7 +123,7 @@ proto_get_hello(struct reader *r, struct msg_hello *m)
 	    rd_u64(r, &m->instance) != 0 || rd_u64(r, &m->shown) != 0 ||
 	    rd_u16(r, &m->rows) != 0 || rd_u16(r, &m->cols) != 0)
 		return BUF_ERR_SHORT;
-	if (m->mode < HELLO_ATTACH || m->mode > HELLO_KILL)
+	if (m->mode < HELLO_ATTACH || m->mode > HELLO_PASS)
 		return PROTO_ERR_VALUE;
 	return 0;
 }
@@ -385,7 +385,7 @@ proto_type_name(uint8_t type)
 	static const char *names[] = {
 		"?", "HELLO", "WELCOME", "ERROR", "OUTPUT", "ACK", "INPUT",
 		"INPUT_ACK", "RESIZE", "DETACH", "EXIT", "PING", "PONG",
-		"INFO", "SKIP", "SCREEN", "JUMP",
+		"INFO", "SKIP", "SCREEN", "JUMP", "PASSED",
 	};
 
 	if (type < sizeof names / sizeof names[0])

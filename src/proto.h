@@ -45,6 +45,7 @@ enum msg_type {
 	MSG_SCREEN = 15,	/* host: repaint bytes, then what is left */
 	MSG_JUMP = 16,		/* host: output skipped for a slow link;
 				   SCREEN frames follow (1.2) */
+	MSG_PASSED = 17,	/* host: took a bridge's descriptors (1.2) */
 };
 
 /* First frame types at or above this are optional and may be ignored. */
@@ -54,6 +55,7 @@ enum hello_mode {
 	HELLO_ATTACH = 1,
 	HELLO_INFO = 2,
 	HELLO_KILL = 3,
+	HELLO_PASS = 4,		/* 1.2: a bridge hands over ssh's descriptors */
 };
 
 /* HELLO flags. */

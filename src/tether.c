@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -450,6 +451,24 @@ cmd_bridge(int argc, char **argv, struct opts *o)
 	}
 	log_debug("bridge for %s (%s)", l.name, created ? "created" :
 	    "existing");
+	if (bridge_pass(fd, STDIN_FILENO, STDOUT_FILENO) == 0) {
+		/* The host has ssh's side now; ours must not hold it open. */
+		if ((i = open("/dev/null", O_RDWR)) != -1) {
+			dup2(i, STDIN_FILENO);
+			dup2(i, STDOUT_FILENO);
+			if (i > STDOUT_FILENO)
+				close(i);
+		}
+		bridge_wait(fd);
+		close(fd);
+		return 0;
+	}
+	/* An older session host: relay, on a connection of its own. */
+	close(fd);
+	if ((fd = open_session(&l, 0, &created, why, sizeof why)) == -1) {
+		fprintf(stderr, "tether: %s\n", why);
+		return EXIT_ERROR;
+	}
 	bridge_relay(STDIN_FILENO, STDOUT_FILENO, fd);
 	close(fd);
 	return 0;
