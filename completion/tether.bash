@@ -134,8 +134,10 @@ _tether()
 	# before it.
 	[ $# -ge 2 ] && _tether_bword=$2
 	local -a ropts=(-4 -6 -A -D -e -F -i -J -L -l -o -p -R -s
-	    --control-master --history --remote-tether --ring --ssh --timeout)
-	local valopts=" -D -e -F -i -J -L -l -o -p -R -s --history --remote-tether --ring --ssh --timeout "
+	    --control-master --history --log-size --lossless --remote-tether
+	    --ring --ssh --timeout)
+	local valopts=" -D -e -F -i -J -L -l -o -p -R -s --history --log-size --remote-tether --ring --ssh --timeout "
+	local -a logsizes=(0 64K 1M 32M 256M 1G 16G)
 
 	# The words up to the cursor, split at blanks only (so that a:b and
 	# a=b stay one word), and the whole line for what follows the cursor.
@@ -159,7 +161,7 @@ _tether()
 	cur=${_tether_words[cword]}
 
 	case ${_tether_words[1]} in
-	new | attach | a | ls | list | kill | help | bridge | dial)
+	new | attach | a | ls | list | kill | log | help | bridge | dial)
 		sub=${_tether_words[1]}
 		start=2
 		;;
@@ -168,7 +170,7 @@ _tether()
 		if [[ $cur == -* ]]; then
 			_tether_reply -h --help -V --version "${ropts[@]}"
 		else
-			_tether_reply_hosts new attach ls kill help
+			_tether_reply_hosts new attach ls kill log help
 		fi
 		return 0
 	fi
@@ -183,6 +185,10 @@ _tether()
 			_tether_reply 64K 1M 8M 64M 256M 1G
 			return 0
 			;;
+		--log-size)
+			_tether_reply "${logsizes[@]}"
+			return 0
+			;;
 		--history | -e)
 			[ "${_tether_words[cword - 1]}" = -e ] && _tether_reply none
 			return 0
@@ -194,7 +200,8 @@ _tether()
 				break
 			elif [ "$w" = -- ]; then
 				dd=$j
-			elif [[ $w == --ring || $w == --history || $w == -e ]]; then
+			elif [[ $w == --ring || $w == --log-size ||
+			    $w == --history || $w == -e ]]; then
 				((j++))
 			elif [[ $w != -* ]]; then
 				first=$w
@@ -208,9 +215,10 @@ _tether()
 			fi
 		elif [[ $cur == -* ]]; then
 			if [ "$sub" = new ]; then
-				_tether_reply --history --ring --
+				_tether_reply --history --log-size --ring --
 			else
-				_tether_reply -e --history --ring --
+				_tether_reply -e --history --lossless \
+				    --log-size --ring --
 			fi
 		elif [ -z "$first" ] && [ "$sub" != new ]; then
 			_tether_reply_sessions
@@ -221,15 +229,17 @@ _tether()
 		;;
 	esac
 
-	# ls, kill and the remote form: ssh options, then the host. Find the
-	# host anywhere on the line (-s NAME may come before it), and what the
-	# word before the cursor wants.
+	# ls, kill, log and the remote form: ssh options, then the host. Find
+	# the host anywhere on the line (-s NAME may come before it), and what
+	# the word before the cursor wants. For log, -p is --plain (no port).
 	for ((j = start; j < ${#all[@]}; j++)); do
 		[ "$j" -eq "$cword" ] && continue
 		w=${all[j]}
 		[ "$j" -lt "$cword" ] && want=
 		if [ "$w" = -- ]; then
 			break
+		elif [ "$sub" = log ] && [ "$w" = -p ]; then
+			continue
 		elif [[ $valopts == *" $w "* ]]; then
 			[ $((j + 1)) -eq "$cword" ] && want=$w
 			case $w in
@@ -282,11 +292,23 @@ _tether()
 		_tether_reply 64K 1M 8M 64M 256M 1G
 		return 0
 		;;
+	--log-size)
+		_tether_reply "${logsizes[@]}"
+		return 0
+		;;
 	?*)
 		return 0
 		;;
 	esac
-	if [[ $cur == -* ]]; then
+	if [[ $cur == -* ]] && [ "$sub" = log ]; then
+		# -f and -p anywhere; the other options before the host.
+		if [ -z "$host" ]; then
+			_tether_reply -f --follow --plain "${ropts[@]}"
+		else
+			_tether_reply -f --follow -p --plain
+		fi
+		return 0
+	elif [[ $cur == -* ]]; then
 		[ -z "$host" ] && _tether_reply "${ropts[@]}"
 		[ -n "$host" ] && [ -z "$sub" ] && _tether_reply --
 		return 0
@@ -308,6 +330,25 @@ _tether()
 		    _tether_sessions | grep -qxF -- "$host"; then
 			_tether_reply_sessions
 		else
+			_tether_reply_sessions -o BatchMode=yes \
+			    -o ConnectTimeout=2 "${ssh[@]}" "$host"
+		fi
+		;;
+	log)
+		# One name: a local session, or a host and then one of its
+		# sessions (two names are always the remote form). Nothing
+		# after a local session, unless options make it a host.
+		if [ -z "$host" ]; then
+			local -a names=()
+			while IFS= read -r w; do
+				names+=("$w")
+			done < <(_tether_sessions)
+			_tether_reply_hosts "${names[@]}"
+		elif [ "$i" -lt "$cword" ] && { [ ${#ssh[@]} -gt 0 ] ||
+		    ! _tether_sessions | grep -qxF -- "$host"; }; then
+			for ((j = i + 1; j < cword; j++)); do
+				[[ ${_tether_words[j]} == -* ]] || return 0
+			done
 			_tether_reply_sessions -o BatchMode=yes \
 			    -o ConnectTimeout=2 "${ssh[@]}" "$host"
 		fi

@@ -53,6 +53,7 @@ end
 
 # The host on the line (options for ssh before it), and those options:
 # prints the options, one a line, then the host last; nothing without one.
+# For log, -f and -p are its own flags (-p is not the port).
 function __tether_host_args
     set -l before (commandline -opc)
     set -l w (commandline -o)
@@ -63,18 +64,21 @@ function __tether_host_args
     end
     set -l opts
     set -l i 2
-    if contains -- "$w[2]" ls list kill
+    if contains -- "$w[2]" ls list kill log
         set i 3
     end
     while test $i -le (count $w)
         set -l a $w[$i]
+        if test "$w[2]" = log; and contains -- $a -f -p --follow --plain
+            set a -f
+        end
         switch $a
             case --
                 return 1
             case -p -l -i -J -F -o --ssh --remote-tether
                 set i (math $i + 1)
                 set -a opts $a $w[$i]
-            case -s -D -e -L -R --history --ring --timeout
+            case -s -D -e -L -R --history --log-size --ring --timeout
                 set i (math $i + 1)
             case -4 -6 -A '-[pliJFo]?*'
                 set -a opts $a
@@ -115,12 +119,49 @@ function __tether_kill_names
     end
 end
 
-set -l cmds new attach a ls list kill help
+# log: a local session or a host, and after a host one of its sessions
+# (nothing after a local session, unless options make it a host).
+function __tether_log_names
+    set -l w (commandline -opc)
+    set -l names
+    set -l opts 0
+    set -l i 3
+    while test $i -le (count $w)
+        switch $w[$i]
+            case -f -p --follow --plain
+            case -l -i -J -F -o --ssh --remote-tether -s -D -e -L -R --history --log-size --ring --timeout
+                set i (math $i + 1)
+                set opts 1
+            case '-*'
+                set opts 1
+            case '*'
+                set -a names $w[$i]
+        end
+        set i (math $i + 1)
+    end
+    switch (count $names)
+        case 0
+            __tether_sessions
+            __tether_hosts
+        case 1
+            if test $opts -eq 1; or not contains -- $names[1] (__tether_sessions)
+                __tether_remote_sessions
+            end
+    end
+end
+
+# Is the word being completed after log's first name?
+function __tether_log_named
+    test (count (__tether_host_args)) -gt 0
+end
+
+set -l cmds new attach a ls list kill log help
 complete -c tether -f
 complete -c tether -n __tether_arg1 -a new -d 'start a detached local session'
 complete -c tether -n __tether_arg1 -a attach -d 'attach to a local session'
 complete -c tether -n __tether_arg1 -a ls -d 'list sessions, here or on a host'
 complete -c tether -n __tether_arg1 -a kill -d 'end sessions'
+complete -c tether -n __tether_arg1 -a log -d 'print the output log of a session'
 complete -c tether -n __tether_arg1 -a help -d 'print the usage'
 complete -c tether -n __tether_arg1 -s h -l help -d 'print the usage'
 complete -c tether -n __tether_arg1 -s V -l version -d 'print the version'
@@ -129,15 +170,21 @@ complete -c tether -n "not __fish_seen_subcommand_from $cmds" -a '(__tether_host
 # new and attach
 complete -c tether -n '__fish_seen_subcommand_from attach a' -a '(__tether_sessions)' -d session
 complete -c tether -n '__fish_seen_subcommand_from new attach a' -l ring -x -a '64K 1M 8M 64M 256M 1G' -d 'output kept for reattaching'
+complete -c tether -n '__fish_seen_subcommand_from new attach a' -l log-size -x -a '0 64K 1M 32M 256M 1G 16G' -d 'output kept on disk for tether log'
 complete -c tether -n '__fish_seen_subcommand_from new attach a' -l history -x -d 'lines of history for a fresh client'
 complete -c tether -n '__fish_seen_subcommand_from attach a' -s e -x -a none -d 'escape character'
+complete -c tether -n '__fish_seen_subcommand_from attach a' -l lossless -d 'never skip output for a slow link'
 
-# ls and kill
+# ls, kill and log
 complete -c tether -n '__fish_seen_subcommand_from ls list' -a '(__tether_hosts)' -d host
 complete -c tether -n '__fish_seen_subcommand_from kill' -a '(__tether_kill_names)'
+complete -c tether -n '__fish_seen_subcommand_from log' -a '(__tether_log_names)'
+complete -c tether -n '__fish_seen_subcommand_from log' -s f -l follow -d 'follow the log'
+complete -c tether -n '__fish_seen_subcommand_from log' -s p -l plain -d 'plain text, without escapes'
 
-# The options of the remote form, and of ls and kill with a host.
-set -l remote "not __fish_seen_subcommand_from new attach a help"
+# The options of the remote form, and of ls, kill and log with a host
+# (log: before its first name, and -p is its own).
+set -l remote "not __fish_seen_subcommand_from new attach a help; and begin; not __fish_seen_subcommand_from log; or not __tether_log_named; end"
 complete -c tether -n $remote -s 4 -d 'use IPv4 only'
 complete -c tether -n $remote -s 6 -d 'use IPv6 only'
 complete -c tether -n $remote -s A -d 'forward the authentication agent'
@@ -149,11 +196,13 @@ complete -c tether -n $remote -s J -x -a '(__tether_hosts)' -d 'jump hosts'
 complete -c tether -n $remote -s L -x -d 'local forwarding'
 complete -c tether -n $remote -s l -x -a '(__fish_complete_users)' -d 'remote user'
 complete -c tether -n $remote -s o -x -d 'ssh option'
-complete -c tether -n $remote -s p -x -d port
+complete -c tether -n "$remote; and not __fish_seen_subcommand_from log" -s p -x -d port
 complete -c tether -n $remote -s R -x -d 'remote forwarding'
 complete -c tether -n $remote -s s -x -a '(__tether_remote_sessions)' -d 'session name on host'
 complete -c tether -n $remote -l control-master -d 'let ssh share a ControlMaster connection'
 complete -c tether -n $remote -l history -x -d 'lines of history for a fresh client'
+complete -c tether -n $remote -l log-size -x -a '0 64K 1M 32M 256M 1G 16G' -d 'output kept on disk for tether log'
+complete -c tether -n $remote -l lossless -d 'never skip output for a slow link'
 complete -c tether -n $remote -l remote-tether -x -d 'tether on host'
 complete -c tether -n $remote -l ring -x -a '64K 1M 8M 64M 256M 1G' -d 'output kept for reattaching'
 complete -c tether -n $remote -l ssh -x -a '(__fish_complete_command)' -d 'ssh program and options'

@@ -156,12 +156,13 @@ has() {
 run bash --norc --noprofile -c ". $top/completion/tether.bash && complete -p tether"
 like "$OUT" '^complete -F _tether tether$' "bash: the completion loads"
 got=$(bash_complete "tether ")
-ok "bash: subcommands" has "$got" new attach ls kill help
+ok "bash: subcommands" has "$got" new attach ls kill log help
 ok "bash: hosts from ssh config and known_hosts" \
     has "$got" gamma beta.example omega delta.example epsilon
 unlike "$got" '[*!|]|^nope$|^x$' "bash: no patterns, hashes or HostName values"
 is "$(bash_complete "tether --ti")" --timeout "bash: an option"
-all=$(bash_complete "tether -"; bash_complete "tether attach -")
+all=$(bash_complete "tether -"; bash_complete "tether attach -"
+    bash_complete "tether log -")
 missing=
 for o in $helpopts; do
 	has "$all" "$o" || missing="$missing $o"
@@ -173,10 +174,29 @@ is "$(bash_complete "tether attach b.c:")" d \
 ok "bash: kill offers local sessions and hosts" \
     has "$(bash_complete "tether kill ")" alpha b.c:d gamma
 ok "bash: --ring sizes" has "$(bash_complete "tether new x --ring ")" 8M 1G
+is "$(bash_complete "tether log al")" alpha "bash: log completes a local session name"
+ok "bash: log offers local sessions and hosts" \
+    has "$(bash_complete "tether log ")" alpha b.c:d gamma
+ok "bash: log offers -f, --follow, -p and --plain" \
+    has "$(bash_complete "tether log -")" -f --follow -p --plain
+is "$(bash_complete "tether log alpha -" | tr '\n' ' ')" "--follow --plain -f -p " \
+    "bash: after log's name, only its own options"
+ok "bash: --log-size and --lossless for the remote form" \
+    has "$(bash_complete "tether --lo")" --log-size --lossless
+ok "bash: --log-size and --lossless for attach" \
+    has "$(bash_complete "tether attach --lo")" --log-size --lossless
+is "$(bash_complete "tether new --lo")" --log-size \
+    "bash: --log-size, not --lossless, for new"
+ok "bash: --log-size sizes" \
+    has "$(bash_complete "tether new x --log-size ")" 0 32M 16G
+ok "bash: --log-size sizes in the remote form" \
+    has "$(bash_complete "tether --log-size ")" 0 32M 16G
 is "$(bash_complete "tether ls om")" omega "bash: ls completes a host"
 is "$(bash_complete "tether gamma ")" -- "bash: -- after the host"
 ok "bash: kill HOST completes the host's sessions" \
     has "$(bash_complete "tether kill --ssh fakessh gamma ")" remote1 remote2
+ok "bash: log HOST completes the host's sessions" \
+    has "$(bash_complete "tether log -p --ssh fakessh gamma ")" remote1 remote2
 line="tether --ssh fakessh -s  gamma"
 ok "bash: -s before the host completes the host's sessions" \
     has "$(bash_complete "$line" 24)" remote1 remote2
@@ -231,8 +251,30 @@ if command -v zsh >/dev/null 2>&1; then
 	term_keys Tab
 	ok "zsh: completes a host" wait_for_screen '^zsh# tether omega *$'
 	term_keys C-u
+	term_keys -l "tether log al"
+	term_keys Tab
+	ok "zsh: log completes a local session name" \
+	    wait_for_screen '^zsh# tether log alpha *$'
+	term_keys C-u
+	term_keys -l "tether log -f --ssh fakessh gamma remote"
+	term_keys Tab
+	ok "zsh: log lists the host's sessions" wait_for_screen 'remote1 +remote2'
+	term_keys C-u
+	term_keys -l "tether attach --los"
+	term_keys Tab
+	ok "zsh: attach completes --lossless" \
+	    wait_for_screen '^zsh# tether attach --lossless *$'
+	term_keys C-u
+	term_keys -l "tether --log-s"
+	term_keys Tab
+	ok "zsh: completes --log-size" wait_for_screen '^zsh# tether --log-size *$'
+	term_keys C-u
+	term_keys -l "tether new x --log-size "
+	term_keys Tab
+	ok "zsh: --log-size sizes" wait_for_screen '(^| )16G( |$)'
+	term_keys C-u
 else
-	skip "zsh is not installed (scripts/deps)" 5
+	skip "zsh is not installed (scripts/deps)" 10
 fi
 
 # fish, when it is there.
@@ -241,8 +283,19 @@ if command -v fish >/dev/null 2>&1; then
 	    complete -C'tether attach al'; complete -C'tether kill --ssh fakessh gamma '"
 	like "$OUT" '^alpha' "fish: completes a local session name"
 	like "$OUT" '^remote1' "fish: completes a host's sessions"
+	run fish --no-config -c "source $top/completion/tether.fish
+	    complete -C'tether log al'"
+	like "$OUT" '^alpha' "fish: log completes a local session name"
+	run fish --no-config -c "source $top/completion/tether.fish
+	    complete -C'tether log -f --ssh fakessh gamma '"
+	like "$OUT" '^remote2' "fish: log completes a host's sessions"
+	run fish --no-config -c "source $top/completion/tether.fish
+	    complete -C'tether --lo'; complete -C'tether attach --lo'"
+	is "$(printf '%s\n' "$OUT" | cut -f1 | sort | tr '\n' ' ')" \
+	    "--log-size --log-size --lossless --lossless " \
+	    "fish: --log-size and --lossless for the remote form and attach"
 else
-	skip "fish is not installed" 2
+	skip "fish is not installed" 5
 fi
 
 done_testing
