@@ -41,7 +41,7 @@ try_hello(struct reader r)
 	if (e != 0)
 		return;
 	CHECK(m.major == PROTO_MAJOR);
-	CHECK(m.mode >= HELLO_ATTACH && m.mode <= HELLO_KILL);
+	CHECK(m.mode >= HELLO_ATTACH && m.mode <= HELLO_PASS);
 	buf_init(&b, PROTO_MAX_FRAME + 4);
 	CHECK(proto_put_hello(&b, &m) == 0);
 	reframe(&b, MSG_HELLO, &body);

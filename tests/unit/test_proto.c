@@ -670,7 +670,7 @@ test_version(void)
 static void
 test_values(void)
 {
-	static const uint8_t modes_bad[] = { 0, 4, 0x80, 0xff };
+	static const uint8_t modes_bad[] = { 0, 5, 0x80, 0xff };
 	struct msg_hello	 h;
 	struct msg_welcome	 w = { .instance = 1, .name = "n" }, w2;
 	struct buf		 b;
@@ -689,7 +689,7 @@ test_values(void)
 		is_int(proto_get_hello(&r, &h), PROTO_ERR_VALUE,
 		    "HELLO mode %u refused", modes_bad[i]);
 	}
-	for (mode = HELLO_ATTACH; mode <= HELLO_KILL; mode++) {
+	for (mode = HELLO_ATTACH; mode <= HELLO_PASS; mode++) {
 		raw_hello(&b, PROTO_MAGIC, PROTO_MAJOR, 0, (uint8_t)mode);
 		rd_init(&r, buf_ptr(&b), buf_len(&b));
 		is_int(proto_get_hello(&r, &h), 0, "HELLO mode %d accepted",
