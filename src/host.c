@@ -32,6 +32,8 @@
 #include "xmalloc.h"
 
 #define CONN_OUT_HIGH	(256 * 1024)	/* stop generating output frames */
+#define LOG_BATCH	(256 * 1024)	/* output logged in writes this big */
+#define LOG_IDLE_MS	20		/* or after the pty is quiet so long */
 
 /*
  * Output in flight: the host sends a client output only within a window of
@@ -120,6 +122,7 @@ struct host {
 	pid_t		 pid;
 	struct ring	 ring;
 	struct outlog	 log;		/* every byte of output, on disk */
+	uint64_t	 logged;	/* output written to the log so far */
 	struct screen	*screen;	/* the terminal model */
 	struct model	*model;		/* its thread, which feeds it */
 	uint64_t	 instance;
@@ -822,6 +825,8 @@ host_read_room(struct host *h, uint64_t now)
 
 	/* Never overwrite what the model has not read: model_fd wakes us. */
 	lag = ring_head(&h->ring) - model_fed(h->model);
+	if (ring_head(&h->ring) - h->logged > lag)
+		lag = ring_head(&h->ring) - h->logged;
 	if (lag >= h->ring.cap)
 		return 0;
 	if (h->ring.cap - lag < room)
@@ -846,6 +851,27 @@ host_read_room(struct host *h, uint64_t now)
 	return 0;
 }
 
+/*
+ * Write the output not yet logged, from the ring: in batches of LOG_BATCH
+ * during a flood (one write per pty read cost a tenth of the host's CPU),
+ * and whatever is left once the pty has been quiet for LOG_IDLE_MS.
+ */
+static void
+host_log(struct host *h)
+{
+	const uint8_t	*p;
+	uint64_t	 head = ring_head(&h->ring);
+	size_t		 n;
+
+	if (h->logged < ring_tail(&h->ring))
+		h->logged = ring_tail(&h->ring);	/* cannot happen */
+	while (h->logged < head) {
+		n = ring_peek(&h->ring, h->logged, &p);
+		outlog_write(&h->log, p, n, host_now());
+		h->logged += n;
+	}
+}
+
 /* Read program output from the pty into the ring. */
 static void
 host_pty_read(struct host *h, size_t room)
@@ -859,8 +885,9 @@ host_pty_read(struct host *h, size_t room)
 		n = room;
 	got = read(h->master, p, n);
 	if (got > 0) {
-		outlog_write(&h->log, p, (size_t)got, host_now());
 		ring_commit(&h->ring, (size_t)got);
+		if (ring_head(&h->ring) - h->logged >= LOG_BATCH)
+			host_log(h);
 		model_publish(h->model, ring_head(&h->ring));
 		return;
 	}
@@ -1247,6 +1274,7 @@ host_loop(struct host *h)
 	uint64_t	 now;
 	size_t		 room;
 	nfds_t		 n, i;
+	int		 timeout, ready;
 
 	for (;;) {
 		now = host_now();
@@ -1257,11 +1285,19 @@ host_loop(struct host *h)
 			break;
 		room = h->master == -1 ? 0 : host_read_room(h, now);
 		n = host_pollset(h, pfd, who, room);
-		if (poll(pfd, n, host_timeout(h, now)) == -1) {
+		timeout = host_timeout(h, now);
+		/* Unlogged output: log it once the pty is quiet for a moment. */
+		if (ring_head(&h->ring) > h->logged && (timeout == -1 ||
+		    timeout > LOG_IDLE_MS))
+			timeout = LOG_IDLE_MS;
+		if ((ready = poll(pfd, n, timeout)) == -1) {
 			if (errno == EINTR)
 				continue;
 			fatal("poll");
 		}
+		if (ring_head(&h->ring) > h->logged && (ready == 0 ||
+		    !(pfd[2].revents & POLLIN)))
+			host_log(h);
 		if (pfd[0].revents & POLLIN)
 			host_signals(h);
 		if (h->lfd != -1 && (pfd[1].revents & POLLIN))
@@ -1385,6 +1421,7 @@ host_main(const struct host_opts *o, int lfd, int ready)
 	log_debug("session %s ends", h.name);
 	host_unlisten(&h);
 	model_stop(h.model);
+	host_log(&h);
 	outlog_close(&h.log);
 	ring_free(&h.ring);
 	screen_free(h.screen);

@@ -286,6 +286,22 @@ ok "it was killed with SIGKILL (the client exits 137)" \
     wait_for_screen '^RC=137$'
 ok "the session is gone" session_gone ki
 
+# The output log: a line the program printed, then went quiet, is there;
+# plain text drops the escapes; a session without a log says so (253).
+run "$TETHER" new lg -- sh -c "printf 'log \\033[1mline\\033[0m one\\n'; sleep 1000"
+ok "the log has the quiet program's line" \
+    wait_until sh -c '"$TETHER" log lg | grep -aq "line"'
+run "$TETHER" log -p lg
+is "$OUT" "log line one" "tether log -p: plain text"
+ok "the log is the owner's alone" \
+    test "$(stat -c %a "$XDG_STATE_HOME/tether/lg.log")" = 600
+run "$TETHER" new nolog --log-size 0 -- sleep 1000
+run "$TETHER" log nolog
+is "$RC" 253 "tether log of a session without a log: 253"
+run "$TETHER" new badlog --log-size 12
+is "$RC" 254 "--log-size below 64K is a usage error (254)"
+run "$TETHER" kill lg nolog
+
 # A killed session whose client is stopped keeps the end for it, without
 # spinning: it once polled with a zero timeout for its SIGKILL deadline.
 run "$TETHER" new kz -- sleep 1000
