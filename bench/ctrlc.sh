@@ -74,8 +74,10 @@ DATA_MB=$(awk -v b="$(stat -c %s "$DATA")" 'BEGIN { printf "%.1f", b / 1e6 }')
 SHELLCMD="env PS1='READY> ' sh -i"
 # The command typed sets another prompt first: "DONE> " is then the one
 # after the Ctrl-C, which no repaint of an earlier screen can draw (the
-# command line itself shows DONE''> ).
-CATCMD="PS1='DONE''> '; cat $DATA"
+# command line itself shows DONE''> ). The file is sent again and again:
+# a tool that skips output (tether, tmux) would otherwise let cat finish
+# its 100 MB before the Ctrl-C and measure nothing.
+CATCMD="PS1='DONE''> '; while :; do cat $DATA; done"
 
 # limit_link MBIT: the server's egress (the output's way) to MBIT Mbit/s,
 # as tests/e2e/slow_link.sh does; unlimit_link: back to the bare veth.
@@ -333,7 +335,7 @@ ctrlc_table() {
 
 bench_text "## Ctrl-C during a flood on a slow link" "" \
     "A remote interactive shell (\`$SHELLCMD\`) runs" \
-    "\`PS1='DONE''> '; cat FILE\`, FILE $DATA_MB MB of 74-byte text lines;" \
+    "\`PS1='DONE''> '; while :; do cat FILE; done\`, FILE $DATA_MB MB of 74-byte text lines;" \
     "once its lines show on the client's" \
     "terminal (an 80x24 pseudo-terminal of bench/echoprobe), $FLOWSECS s more, then" \
     "Ctrl-C: the time from the Ctrl-C to the new prompt (\"DONE> \") in the client's" \
