@@ -258,21 +258,16 @@ host_conn_error(struct host *h, struct conn *c, uint8_t code, const char *msg)
 	host_conn_free(h, c);
 }
 
-/* Accept a connection from the owner, or refuse it; -1 if none waited. */
+/*
+ * A new connection on fd (ours from now on) in a free slot: its slot, or
+ * -1 when every slot is taken (the peer is told so and fd is closed).
+ */
 static int
-host_accept(struct host *h)
+host_conn_new(struct host *h, int fd)
 {
-	struct conn	*c;
-	uid_t		 uid;
-	size_t		 i;
-	char		 msg[128];
-	int		 fd;
+	struct conn	*c = xcalloc(1, sizeof *c);
+	int		 i;
 
-	if ((fd = accept(h->lfd, NULL, NULL)) == -1)
-		return -1;
-	compat_set_cloexec(fd);
-	compat_set_nonblock(fd, 1);
-	c = xcalloc(1, sizeof *c);
 	c->fd = c->rfd = c->wfd = fd;
 	c->pass[0] = c->pass[1] = -1;
 	c->state = CONN_HELLO;
@@ -291,9 +286,28 @@ host_accept(struct host *h)
 		buf_free(&c->in);
 		buf_free(&c->out);
 		free(c);
-		return 0;
+		return -1;
 	}
 	h->conns[i] = c;
+	return i;
+}
+
+/* Accept a connection from the owner, or refuse it; -1 if none waited. */
+static int
+host_accept(struct host *h)
+{
+	struct conn	*c;
+	uid_t		 uid;
+	char		 msg[128];
+	int		 fd, i;
+
+	if ((fd = accept(h->lfd, NULL, NULL)) == -1)
+		return -1;
+	compat_set_cloexec(fd);
+	compat_set_nonblock(fd, 1);
+	if ((i = host_conn_new(h, fd)) == -1)
+		return 0;
+	c = h->conns[i];
 	if (compat_peer_uid(fd, &uid) == -1 || uid != getuid()) {
 		snprintf(msg, sizeof msg, "permission denied: session %s "
 		    "belongs to uid %ld", h->name, (long)getuid());
@@ -354,6 +368,40 @@ host_tail_start(struct host *h)
 }
 
 /*
+ * Queue for c the model's repaint as of head, in SCREEN frames: history up
+ * to max bytes, and with unseen only the lines that scrolled off since c's
+ * last repaint. Returns non-zero when it cannot be queued.
+ */
+static int
+host_repaint(struct host *h, struct conn *c, uint64_t head, size_t max,
+    int unseen)
+{
+	struct screen	*s;
+	struct buf	 rb;
+	uint64_t	 total, left;
+	size_t		 n, lines = SIZE_MAX;
+	int		 e;
+
+	buf_init(&rb, SCREEN_REPAINT_MAX + 16 * 1024 * 1024);
+	s = model_lock(h->model, head);
+	total = screen_history_total(s);
+	if (unseen)
+		lines = total > c->hist_mark ? (size_t)(total - c->hist_mark) : 0;
+	screen_repaint_lines(s, &rb, max, lines);
+	model_unlock(h->model);
+	c->hist_mark = total;
+	left = buf_len(&rb);
+	do {
+		n = left < PROTO_CHUNK ? (size_t)left : PROTO_CHUNK;
+		left -= n;
+		e = proto_put_data(&c->out, MSG_SCREEN, left, buf_ptr(&rb), n);
+		buf_consume(&rb, n);
+	} while (e == 0 && left > 0);
+	buf_free(&rb);
+	return e;
+}
+
+/*
  * Make c the attached client, detaching any other, and welcome it. Returns
  * non-zero when the welcome cannot be given.
  */
@@ -361,11 +409,8 @@ static int
 host_attach(struct host *h, struct conn *c, const struct msg_hello *m)
 {
 	struct msg_welcome	 w;
-	struct screen		*s;
-	struct buf		 rb;
-	uint64_t		 head = ring_head(&h->ring), left;
+	uint64_t		 head = ring_head(&h->ring);
 	int			 repaint, e;
-	size_t			 n;
 
 	memset(&w, 0, sizeof w);
 	if (m->instance == h->instance) {
@@ -428,20 +473,7 @@ host_attach(struct host *h, struct conn *c, const struct msg_hello *m)
 	    repaint ? ", repainted" : "");
 	if ((e = proto_put_welcome(&c->out, &w)) != 0 || !repaint)
 		return e;
-	buf_init(&rb, SCREEN_REPAINT_MAX + 16 * 1024 * 1024);
-	s = model_lock(h->model, head);
-	screen_repaint(s, &rb, SCREEN_REPAINT_MAX);
-	c->hist_mark = screen_history_total(s);
-	model_unlock(h->model);
-	left = buf_len(&rb);
-	do {
-		n = left < PROTO_CHUNK ? (size_t)left : PROTO_CHUNK;
-		left -= n;
-		e = proto_put_data(&c->out, MSG_SCREEN, left, buf_ptr(&rb), n);
-		buf_consume(&rb, n);
-	} while (e == 0 && left > 0);
-	buf_free(&rb);
-	return e;
+	return host_repaint(h, c, head, SCREEN_REPAINT_MAX, 0);
 }
 
 /* Begin ending the session: SIGHUP now, SIGKILL after the grace period. */
@@ -945,11 +977,7 @@ host_should_jump(struct host *h, struct conn *c, uint64_t head)
 static void
 host_jump(struct host *h, struct conn *c, uint64_t head)
 {
-	struct screen	*s;
-	struct buf	 rb;
-	uint64_t	 left, total, budget;
-	size_t		 n;
-	int		 e;
+	uint64_t	 budget;
 
 	log_debug("jump: %llu bytes waiting at %llu bytes/s",
 	    (unsigned long long)(head - c->sent), (unsigned long long)c->rate);
@@ -966,21 +994,7 @@ host_jump(struct host *h, struct conn *c, uint64_t head)
 	}
 	if (budget > SCREEN_REPAINT_MAX)
 		budget = SCREEN_REPAINT_MAX;
-	buf_init(&rb, SCREEN_REPAINT_MAX + 16 * 1024 * 1024);
-	s = model_lock(h->model, head);
-	total = screen_history_total(s);
-	screen_repaint_lines(s, &rb, (size_t)budget, total > c->hist_mark ?
-	    (size_t)(total - c->hist_mark) : 0);
-	model_unlock(h->model);
-	c->hist_mark = total;
-	left = buf_len(&rb);
-	do {
-		n = left < PROTO_CHUNK ? (size_t)left : PROTO_CHUNK;
-		left -= n;
-		e = proto_put_data(&c->out, MSG_SCREEN, left, buf_ptr(&rb), n);
-		buf_consume(&rb, n);
-	} while (e == 0 && left > 0);
-	buf_free(&rb);
+	host_repaint(h, c, head, (size_t)budget, 1);
 	c->sent = c->jump_to = head;
 	c->marks = 0;
 }
@@ -1537,27 +1551,7 @@ host_test_new(int exited)
 int
 host_test_conn(struct host *h, int fd)
 {
-	struct conn	*c = xcalloc(1, sizeof *c);
-	size_t		 i;
-
-	c->fd = c->rfd = c->wfd = fd;
-	c->pass[0] = c->pass[1] = -1;
-	c->state = CONN_HELLO;
-	c->creator = h->accepted++ == 0;
-	c->opened = c->progress = host_now();
-	buf_init(&c->in, CONN_IN_MAX);
-	buf_init(&c->out, CONN_OUT_MAX);
-	for (i = 0; i < HOST_MAX_CONNS && h->conns[i] != NULL; i++)
-		;
-	if (i == HOST_MAX_CONNS) {
-		close(fd);
-		buf_free(&c->in);
-		buf_free(&c->out);
-		free(c);
-		return -1;
-	}
-	h->conns[i] = c;
-	return (int)i;
+	return host_conn_new(h, fd);
 }
 
 /* Bytes from the connection in slot; -1 if it is gone (now or before). */
