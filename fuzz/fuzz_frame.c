@@ -119,7 +119,7 @@ try_small(struct reader r0)
 	struct reader	 r;
 	struct buf	 b;
 	struct reader	 body;
-	uint64_t	 v, v2, w, w2;
+	uint64_t	 v, v2, w, w2, k, k2;
 	uint32_t	 value, value2;
 	uint16_t	 rows, cols, rows2, cols2;
 	uint8_t		 code, code2;
@@ -170,6 +170,15 @@ try_small(struct reader r0)
 		reframe(&b, MSG_SKIP, &body);
 		CHECK(proto_get_skip(&body, &v2, &w2) == 0);
 		CHECK(v2 == v && w2 == w);
+		buf_reset(&b);
+	}
+	r = r0;
+	if (proto_get_jump(&r, &v, &w, &k) == 0) {
+		CHECK(v <= k && k <= w);
+		CHECK(proto_put_jump(&b, v, w, &k) == 0);
+		reframe(&b, MSG_JUMP, &body);
+		CHECK(proto_get_jump(&body, &v2, &w2, &k2) == 0);
+		CHECK(v2 == v && w2 == w && k2 == k);
 		buf_reset(&b);
 	}
 	buf_free(&b);

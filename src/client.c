@@ -58,6 +58,7 @@ enum notice_kind {
 struct skip {
 	uint64_t	 from;
 	uint64_t	 to;
+	uint64_t	 kept;		/* JUMP: the log holds [kept, to) */
 	int		 kind;
 };
 
@@ -225,39 +226,59 @@ client_skip(struct client *c, uint64_t from, uint64_t to, int kind)
 	c->skips[c->nskips].from = from;
 	c->skips[c->nskips].to = to;
 	c->skips[c->nskips].kind = kind;
+	c->skips[c->nskips].kept = from;
 	c->nskips++;
 	return 0;
+}
+
+/* A byte count for people: 512 bytes, 42 kB, 12 MB. */
+static void
+client_bytes(char *out, size_t size, uint64_t bytes)
+{
+	if (bytes >= 10 * 1000 * 1000)
+		snprintf(out, size, "%llu MB",
+		    (unsigned long long)(bytes / 1000000));
+	else if (bytes >= 10 * 1000)
+		snprintf(out, size, "%llu kB",
+		    (unsigned long long)(bytes / 1000));
+	else
+		snprintf(out, size, "%llu bytes", (unsigned long long)bytes);
 }
 
 /*
  * The line that says output was skipped, pushed into the terminal's
  * scrollback (with the screen it was on) before the repaint clears the
  * screen: normal screen, no scroll region, at the bottom, then a line feed
- * per row.
+ * per row. It says how much of the skipped output the session's log holds.
  */
 static void
-client_slow_marker(struct client *c, uint64_t bytes)
+client_slow_marker(struct client *c, const struct skip *s)
 {
-	char		 line[512], size[32];
+	char		 line[512], size[32], kept[32], where[300];
+	const char	*log;
 	uint16_t	 rows = 24, cols = 80;
 	int		 i;
 
 	tty_size(isatty(STDIN_FILENO) ? STDIN_FILENO : STDOUT_FILENO, &rows,
 	    &cols);
-	if (bytes >= 10 * 1000 * 1000)
-		snprintf(size, sizeof size, "%llu MB",
-		    (unsigned long long)(bytes / 1000000));
-	else if (bytes >= 10 * 1000)
-		snprintf(size, sizeof size, "%llu kB",
-		    (unsigned long long)(bytes / 1000));
+	client_bytes(size, sizeof size, s->to - s->from);
+	client_bytes(kept, sizeof kept, s->to - s->kept);
+	snprintf(where, sizeof where, "tether log %s%s%s",
+	    c->o->where != NULL ? c->o->where : "",
+	    c->o->where != NULL ? " " : "", c->o->name);
+	/* The session's log holds all of it, the newest part, or none. */
+	if (s->kept <= s->from)
+		log = "all of it: ";
+	else if (s->kept < s->to)
+		log = "the log kept the newest ";
 	else
-		snprintf(size, sizeof size, "%llu bytes",
-		    (unsigned long long)bytes);
+		log = "the session's log does not have it";
 	snprintf(line, sizeof line, "\033[?1049l\033[0m\033[r\033[%u;1H\n"
 	    "[tether: skipped %s of output to keep up with a slow link; "
-	    "all of it: tether log %s%s%s]\r", (unsigned)rows, size,
-	    c->o->where != NULL ? c->o->where : "", c->o->where != NULL ?
-	    " " : "", c->o->name);
+	    "%s%s%s%s]\r", (unsigned)rows, size, log,
+	    s->kept > s->from && s->kept < s->to ? kept : "",
+	    s->kept > s->from && s->kept < s->to ? " of it: " : "",
+	    s->kept < s->to ? where : "");
 	buf_put(&c->notice, line, strlen(line));
 	for (i = 0; i < rows; i++)
 		buf_put(&c->notice, "\n", 1);
@@ -272,7 +293,7 @@ client_notice(struct client *c, const struct skip *s)
 
 	switch (s->kind) {
 	case NOTICE_SLOW:
-		client_slow_marker(c, s->to - s->from);
+		client_slow_marker(c, s);
 		/* FALLTHROUGH */
 	case NOTICE_REPAINT:
 		buf_put(&c->notice, buf_ptr(&c->repaint), buf_len(&c->repaint));
@@ -473,7 +494,7 @@ static int
 client_frame(struct client *c, uint8_t type, struct reader *r)
 {
 	const uint8_t	*data;
-	uint64_t	 off, from, to, rtt;
+	uint64_t	 off, from, to, kept, rtt;
 	size_t		 len;
 	uint8_t		 how, code;
 	uint32_t	 value;
@@ -495,9 +516,10 @@ client_frame(struct client *c, uint8_t type, struct reader *r)
 		return 0;
 	case MSG_JUMP:
 		/* SCREEN frames follow, then output from to. */
-		if (c->repainting || proto_get_skip(r, &from, &to) != 0 ||
+		if (c->repainting || proto_get_jump(r, &from, &to, &kept) != 0 ||
 		    from != c->recv || client_skip(c, from, to, NOTICE_SLOW) != 0)
 			return -1;
+		c->skips[c->nskips - 1].kept = kept;
 		c->repainting = 1;
 		c->repaint_fresh = 0;
 		buf_reset(&c->repaint);

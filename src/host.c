@@ -98,6 +98,7 @@ struct conn {
 	int		 exit_sent;
 	int		 may_jump;	/* HELLO_JUMP: may skip for a slow link */
 	int		 windowed;	/* HELLO_WINDOW: output within a window */
+	uint16_t	 minor;		/* its protocol minor */
 	uint64_t	 jump_to;	/* the last JUMP's end; none until acked */
 	uint64_t	 hurry_at;	/* ms: input came; jump sooner from then */
 	uint64_t	 hurry_until;	/* ms */
@@ -457,6 +458,7 @@ host_attach(struct host *h, struct conn *c, const struct msg_hello *m)
 	c->sent = c->acked = w.out_start;
 	c->jump_to = 0;
 	c->windowed = (m->flags & HELLO_WINDOW) != 0;
+	c->minor = m->minor;
 	c->may_jump = c->windowed && (m->flags & HELLO_JUMP) != 0;
 	c->progress = host_now();
 	host_resize(h, m->rows, m->cols);
@@ -977,11 +979,21 @@ host_should_jump(struct host *h, struct conn *c, uint64_t head)
 static void
 host_jump(struct host *h, struct conn *c, uint64_t head)
 {
-	uint64_t	 budget;
+	uint64_t	 budget, held, kept;
 
 	log_debug("jump: %llu bytes waiting at %llu bytes/s",
 	    (unsigned long long)(head - c->sent), (unsigned long long)c->rate);
-	if (proto_put_jump(&c->out, c->sent, head) != 0)
+	/*
+	 * The log first, so that the client can be told how much of what
+	 * it skips the log holds.
+	 */
+	host_log(h);
+	held = outlog_held(&h->log);		/* [logged - held, logged) */
+	kept = h->logged - c->sent > held ? h->logged - held : c->sent;
+	if (kept > head)
+		kept = head;
+	if (proto_put_jump(&c->out, c->sent, head, c->minor >= 3 ? &kept :
+	    NULL) != 0)
 		return;
 	if (host_hurried(c, host_now())) {
 		budget = c->rate * JUMP_HURRY_REPAINT_MS / 1000;

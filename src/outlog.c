@@ -152,6 +152,7 @@ outlog_write(struct outlog *l, const void *data, size_t len, uint64_t now)
 		    "failed); %llu bytes of output are missing here",
 		    (unsigned long long)l->lost);
 		outlog_note(l, what);
+		l->held = l->held_old = 0;	/* a gap: older is not whole */
 		log_debug("output log resumed after %llu bytes",
 		    (unsigned long long)l->lost);
 		l->lost = 0;
@@ -161,6 +162,8 @@ outlog_write(struct outlog *l, const void *data, size_t len, uint64_t now)
 			close(l->fd);
 			l->fd = outlog_create(l->path);
 			l->size = 0;
+			l->held_old = l->held;
+			l->held = 0;
 		}
 		if (l->fd == -1) {
 			l->retry_at = now + OUTLOG_RETRY_MS;
@@ -183,7 +186,20 @@ outlog_write(struct outlog *l, const void *data, size_t len, uint64_t now)
 		p += n;
 		len -= (size_t)n;
 		l->size += (uint64_t)n;
+		l->held += (uint64_t)n;
 	}
+}
+
+/*
+ * How much of the newest output the log holds without a gap: 0 when it is
+ * off or paused.
+ */
+uint64_t
+outlog_held(const struct outlog *l)
+{
+	if (l->path == NULL || l->fd == -1)
+		return 0;
+	return l->held + l->held_old;
 }
 
 void

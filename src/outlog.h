@@ -26,12 +26,15 @@ struct outlog {
 	size_t		 limit;
 	uint64_t	 size;		/* of NAME.log */
 	uint64_t	 lost;		/* bytes not logged while paused */
+	uint64_t	 held;		/* output in NAME.log since any gap */
+	uint64_t	 held_old;	/* and in NAME.log.1 */
 	uint64_t	 retry_at;	/* ms */
 };
 
 int	outlog_dir(char *, size_t, char *, size_t);
 int	outlog_open(struct outlog *, const char *, size_t, char *, size_t);
 void	outlog_write(struct outlog *, const void *, size_t, uint64_t);
+uint64_t outlog_held(const struct outlog *);
 void	outlog_close(struct outlog *);
 int	outlog_show(const char *, int, int);
 

@@ -351,29 +351,56 @@ proto_put_skip(struct buf *out, uint64_t from, uint64_t to)
 }
 
 /*
- * Encode JUMP: output [from, to) was skipped because the link is slow (it
- * is in the session's log); SCREEN frames with the repaint follow, then
- * OUTPUT from to. Decoded as SKIP.
+ * Encode JUMP: output [from, to) was skipped because the link is slow;
+ * SCREEN frames with the repaint follow, then OUTPUT from to. kept, for a
+ * client of minor 3 or more (NULL for older ones), is where the session's
+ * log begins to hold the skipped output: from if it has all of it, to if
+ * none.
  */
 int
-proto_put_jump(struct buf *out, uint64_t from, uint64_t to)
+proto_put_jump(struct buf *out, uint64_t from, uint64_t to,
+    const uint64_t *kept)
 {
 	size_t	 pos;
 	int	 r;
 
 	if ((r = frame_begin(out, MSG_JUMP, &pos)) == 0 &&
-	    (r = buf_put_u64(out, from)) == 0)
-		r = buf_put_u64(out, to);
+	    (r = buf_put_u64(out, from)) == 0 &&
+	    (r = buf_put_u64(out, to)) == 0 && kept != NULL)
+		r = buf_put_u64(out, *kept);
 	return frame_end(out, pos, r);
 }
 
-/* Decode SKIP or JUMP. */
+/* Decode SKIP. */
 int
 proto_get_skip(struct reader *r, uint64_t *from, uint64_t *to)
 {
 	if (rd_u64(r, from) != 0 || rd_u64(r, to) != 0)
 		return BUF_ERR_SHORT;
 	if (*to < *from)
+		return PROTO_ERR_VALUE;
+	return 0;
+}
+
+/*
+ * Decode JUMP; a host older than 1.3 sends no kept, and its log had all
+ * of the skipped output as far as it knew: kept is from then.
+ */
+int
+proto_get_jump(struct reader *r, uint64_t *from, uint64_t *to,
+    uint64_t *kept)
+{
+	int	 e;
+
+	if ((e = proto_get_skip(r, from, to)) != 0)
+		return e;
+	if (r->left == 0) {
+		*kept = *from;
+		return 0;
+	}
+	if (rd_u64(r, kept) != 0)
+		return BUF_ERR_SHORT;
+	if (*kept < *from || *kept > *to)
 		return PROTO_ERR_VALUE;
 	return 0;
 }

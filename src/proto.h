@@ -15,7 +15,7 @@
 
 #define PROTO_MAGIC		"TTHR"
 #define PROTO_MAJOR		1	/* bump on any incompatible change */
-#define PROTO_MINOR		2	/* bump on compatible additions */
+#define PROTO_MINOR		3	/* bump on compatible additions */
 #define PROTO_MAX_FRAME		(1024 * 1024)
 #define PROTO_CHUNK		(64 * 1024)	/* largest data we send at once */
 #define PROTO_NAME_MAX		64
@@ -139,7 +139,7 @@ int	proto_put_resize(struct buf *, uint16_t, uint16_t);
 int	proto_put_text(struct buf *, uint8_t, uint8_t, const char *);
 int	proto_put_exit(struct buf *, uint8_t, uint32_t);
 int	proto_put_skip(struct buf *, uint64_t, uint64_t);
-int	proto_put_jump(struct buf *, uint64_t, uint64_t);
+int	proto_put_jump(struct buf *, uint64_t, uint64_t, const uint64_t *);
 
 int	proto_get_hello(struct reader *, struct msg_hello *);
 int	proto_get_welcome(struct reader *, struct msg_welcome *);
@@ -150,6 +150,7 @@ int	proto_get_resize(struct reader *, uint16_t *, uint16_t *);
 int	proto_get_text(struct reader *, uint8_t *, char *, size_t);
 int	proto_get_exit(struct reader *, uint8_t *, uint32_t *);
 int	proto_get_skip(struct reader *, uint64_t *, uint64_t *);
+int	proto_get_jump(struct reader *, uint64_t *, uint64_t *, uint64_t *);
 
 const char *proto_type_name(uint8_t);
 

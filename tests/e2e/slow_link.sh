@@ -61,7 +61,8 @@ term_keys -t slow C-c
 ok "after Ctrl-C the prompt comes back" wait_for_screen -t slow '^READY> $' 90
 ok "the client showed the skip marker" grep -aEq "$MARK" "$W/slow.out"
 like "$(grep -aEo "$MARK[^]]*" "$W/slow.out" | head -n 1)" \
-    "tether log testhost slow" "the marker says how to see the output"
+    "all of it: tether log testhost slow" \
+    "the marker says the log has all of it, and how to see it"
 term_type -t slow "echo still-here"
 ok "the session works after the skip" wait_for_screen -t slow '^still-here$' 60
 
@@ -83,6 +84,34 @@ is "$RC" 253 "tether log of a session without a log: 253"
 term_keys -t slow Enter
 term_keys -t slow -l '~.'
 term_wait_dead -t slow
+
+# ------------------------------------------------ a small log, and none
+# The marker says when the log's bound took the oldest of the skipped
+# output, or when there is no log at all.
+limit_link
+for size in 64K 0; do
+	shell "log$size" --log-size "$size"
+	term_type -t "log$size" "cat $TT/data"
+	wait_for_output -t "log$size" '^00000100 ' 60
+	sleep 3
+	term_keys -t "log$size" C-c
+	ok "--log-size $size: after Ctrl-C the prompt comes back" \
+	    wait_for_screen -t "log$size" '^READY> $' 90
+	# (The first jumps may be small enough for the log to hold.)
+	markers=$(grep -aEo "$MARK[^]]*" "$W/log$size.out")
+	case $size in
+	0) unlike "$markers" "tether log" \
+	    "no log: no marker sends the user to tether log"
+	   like "$markers" "; the session's log does not have it\$" \
+	    "no log: the marker says the log does not have it" ;;
+	*) like "$markers" \
+	    "; the log kept the newest [0-9]+ kB of it: tether log testhost log64K\$" \
+	    "a 64K log: the marker says it kept only the newest part" ;;
+	esac
+	term_keys -t "log$size" Enter
+	term_keys -t "log$size" -l '~.'
+	term_wait_dead -t "log$size"
+done
 
 # ------------------------------------------------ 1 Mbit/s, --lossless
 limit_link

@@ -295,7 +295,7 @@ test_rt_misc(void)
 	struct buf	 b;
 	struct reader	 body;
 	char		 text[PROTO_TEXT_MAX];
-	uint64_t	 from = 0, to = 0;
+	uint64_t	 from = 0, to = 0, kept = 0, k;
 	uint32_t	 value = 0;
 	uint16_t	 rows = 0, cols = 0;
 	uint8_t		 type = 0, code = 0, how = 0;
@@ -352,6 +352,31 @@ test_rt_misc(void)
 	is_int(proto_get_skip(&body, &from, &to), 0, "get SKIP");
 	is_u64(from, 1000, "SKIP from");
 	is_u64(to, 1000000, "SKIP to");
+
+	/* JUMP: a 1.3 host says where the log's copy begins; 1.2 did not. */
+	buf_reset(&b);
+	kept = 7;
+	proto_put_jump(&b, 5, 9, &kept);
+	one_frame(&b, &type, &body);
+	is_int(type, MSG_JUMP, "JUMP type");
+	is_int(proto_get_jump(&body, &from, &to, &kept), 0, "get JUMP");
+	is_u64(from, 5, "JUMP from");
+	is_u64(to, 9, "JUMP to");
+	is_u64(kept, 7, "JUMP kept");
+	buf_reset(&b);
+	proto_put_jump(&b, 5, 9, NULL);
+	one_frame(&b, &type, &body);
+	is_int(proto_get_jump(&body, &from, &to, &kept), 0,
+	    "get a 1.2 JUMP");
+	is_u64(kept, 5, "a 1.2 JUMP: the log has all of it");
+	for (k = 0; k < 12; k += 11) {
+		buf_reset(&b);
+		proto_put_jump(&b, 5, 9, &k);
+		one_frame(&b, &type, &body);
+		is_int(proto_get_jump(&body, &from, &to, &kept),
+		    PROTO_ERR_VALUE, "JUMP with kept outside [from, to] "
+		    "refused");
+	}
 	buf_free(&b);
 }
 
