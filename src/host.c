@@ -176,7 +176,7 @@ host_instance(void)
 	uint64_t	 id = 0;
 
 	while (id == 0) {
-		if (getentropy(&id, sizeof id) == -1)
+		if (compat_entropy(&id, sizeof id) == -1)
 			id = (uint64_t)time(NULL) << 20 ^ (uint64_t)getpid();
 	}
 	return id;
@@ -770,7 +770,7 @@ host_recv_fds(struct conn *c, void *p, size_t len)
 	msg.msg_iovlen = 1;
 	msg.msg_control = cbuf.buf;
 	msg.msg_controllen = sizeof cbuf.buf;
-	if ((n = recvmsg(c->fd, &msg, MSG_CMSG_CLOEXEC)) <= 0)
+	if ((n = compat_recvmsg_cloexec(c->fd, &msg)) <= 0)
 		return n;
 	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm)) {
 		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
