@@ -22,6 +22,7 @@
 #include "compat.h"
 #include "host.h"
 #include "log.h"
+#include "logind.h"
 #include "model.h"
 #include "outlog.h"
 #include "proto.h"
@@ -1484,6 +1485,9 @@ host_create(const struct host_opts *o, int lockfd, char *why, size_t size)
 		if (lockfd != -1)
 			close(lockfd);
 		setsid();
+		/* Before the fork: the host inherits the scope it moves to. */
+		if (logind_protect(o->name, msg, sizeof msg) == 1)
+			fprintf(stderr, "tether: %s\n", msg);
 		if (fork() != 0)
 			_exit(0);
 		log_close();
