@@ -68,7 +68,10 @@ like "$(cat "$W/build.log")" '^# build/tests/test_proto' \
     "the package build runs the unit tests"
 unlike "$(cat "$W/build.log")" 'tests/e2e/' \
     "the package build runs no end-to-end test"
-deb=$(ls "$W"/src/tether_*_*.deb 2>/dev/null | grep -v dbgsym | head -n 1)
+deb=
+for f in "$W"/src/tether_*_*.deb; do
+	[ -f "$f" ] && deb=$f
+done
 ok "a .deb was built" test -f "$deb"
 ok "a source package was built" eval 'ls "$W"/src/tether_*.dsc >/dev/null 2>&1'
 litter=
