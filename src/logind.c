@@ -163,7 +163,7 @@ logind_conf_kills(const char *root)
 static int
 logind_run(char *const argv[], char *out, size_t size)
 {
-	int	 pfd[2], status, null;
+	int	 pfd[2], status, null, fd, max;
 	pid_t	 pid;
 	size_t	 got = 0;
 	ssize_t	 n;
@@ -181,6 +181,12 @@ logind_run(char *const argv[], char *out, size_t size)
 			dup2(null, 2);
 		}
 		dup2(pfd[1], 1);
+		/* Not the session's socket or the creator's pipe. */
+		max = (int)sysconf(_SC_OPEN_MAX);
+		if (max < 0 || max > 4096)
+			max = 4096;
+		for (fd = 3; fd < max; fd++)
+			close(fd);
 		execvp(argv[0], argv);
 		_exit(127);
 	}
