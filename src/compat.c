@@ -5,7 +5,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 #include <unistd.h>
+#if defined(__APPLE__)
+#include <sys/random.h>
+#endif
 
 #include "compat.h"
 
@@ -119,4 +125,127 @@ compat_self_path(char *buf, size_t size)
 	(void)size;
 	return -1;
 #endif
+}
+
+/*
+ * recvmsg() with every descriptor received made close-on-exec. Where
+ * MSG_CMSG_CLOEXEC is missing (macOS), the flag is set just after: a
+ * fork and exec by another thread in between could leak one, which
+ * tether's processes never do (only the main thread forks).
+ */
+ssize_t
+compat_recvmsg_cloexec(int fd, struct msghdr *msg)
+{
+#if defined(MSG_CMSG_CLOEXEC)
+	return recvmsg(fd, msg, MSG_CMSG_CLOEXEC);
+#else
+	struct cmsghdr	*cm;
+	ssize_t		 n;
+	size_t		 i, nfd;
+	int		 rfd;
+
+	if ((n = recvmsg(fd, msg, 0)) <= 0)
+		return n;
+	for (cm = CMSG_FIRSTHDR(msg); cm != NULL; cm = CMSG_NXTHDR(msg, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		nfd = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (i = 0; i < nfd; i++) {
+			memcpy(&rfd, CMSG_DATA(cm) + i * sizeof(int), sizeof rfd);
+			compat_set_cloexec(rfd);
+		}
+	}
+	return n;
+#endif
+}
+
+/* The last byte c in the n bytes at p, or NULL; memrchr where there is one. */
+void *
+compat_memrchr(const void *p, int c, size_t n)
+{
+#if defined(__GLIBC__) || defined(__FreeBSD__) || defined(__OpenBSD__) || \
+    defined(__NetBSD__)
+	return memrchr(p, c, n);
+#else
+	const unsigned char	*s = p;
+
+	while (n > 0) {
+		if (s[--n] == (unsigned char)c)
+			return (void *)(s + n);
+	}
+	return NULL;
+#endif
+}
+
+/*
+ * The name of a pty master's slave into buf. ptsname_r where it exists
+ * (glibc, musl, macOS 10.13.4 on, FreeBSD 13 on); elsewhere ptsname,
+ * whose static buffer only the main thread ever uses.
+ */
+int
+compat_ptsname(int fd, char *buf, size_t size)
+{
+#if defined(__linux__) || defined(__APPLE__) || defined(__FreeBSD__)
+	return ptsname_r(fd, buf, size) == 0 ? 0 : -1;
+#else
+	const char	*name;
+
+	if ((name = ptsname(fd)) == NULL)
+		return -1;
+	if (strlen(name) >= size) {
+		errno = ERANGE;
+		return -1;
+	}
+	memcpy(buf, name, strlen(name) + 1);
+	return 0;
+#endif
+}
+
+/* size (at most 256) random bytes from the kernel, or -1. */
+int
+compat_entropy(void *buf, size_t size)
+{
+	/* getentropy is in <unistd.h> here, in <sys/random.h> on macOS. */
+	return getentropy(buf, size);
+}
+
+/*
+ * A condition variable whose timed waits run on the monotonic clock, so
+ * that setting the date moves no deadline. macOS has no
+ * pthread_condattr_setclock: there it stays on the real-time clock, and
+ * compat_cond_deadline computes deadlines on that instead.
+ */
+void
+compat_cond_init(pthread_cond_t *cond)
+{
+#if defined(__APPLE__)
+	pthread_cond_init(cond, NULL);
+#else
+	pthread_condattr_t	 ca;
+
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(cond, &ca);
+	pthread_condattr_destroy(&ca);
+#endif
+}
+
+/* Now plus ms on the clock of compat_cond_init's condition variables. */
+struct timespec
+compat_cond_deadline(int ms)
+{
+	struct timespec	 ts;
+
+#if defined(__APPLE__)
+	clock_gettime(CLOCK_REALTIME, &ts);
+#else
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+#endif
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	return ts;
 }

@@ -3,7 +3,11 @@
 #define COMPAT_H
 
 #include <sys/types.h>
+#include <pthread.h>
 #include <stddef.h>
+#include <time.h>
+
+struct msghdr;
 
 int	compat_peer_uid(int, uid_t *);
 int	compat_set_cloexec(int);
@@ -11,5 +15,11 @@ int	compat_set_nonblock(int, int);
 int	 compat_self_path(char *, size_t);
 void	*compat_mirror_alloc(size_t);
 void	 compat_mirror_free(void *, size_t);
+ssize_t	 compat_recvmsg_cloexec(int, struct msghdr *);
+void	*compat_memrchr(const void *, int, size_t);
+int	 compat_ptsname(int, char *, size_t);
+int	 compat_entropy(void *, size_t);
+void	 compat_cond_init(pthread_cond_t *);
+struct timespec compat_cond_deadline(int);
 
 #endif

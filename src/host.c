@@ -22,6 +22,7 @@
 #include "compat.h"
 #include "host.h"
 #include "log.h"
+#include "logind.h"
 #include "model.h"
 #include "outlog.h"
 #include "proto.h"
@@ -177,7 +178,7 @@ host_instance(void)
 	uint64_t	 id = 0;
 
 	while (id == 0) {
-		if (getentropy(&id, sizeof id) == -1)
+		if (compat_entropy(&id, sizeof id) == -1)
 			id = (uint64_t)time(NULL) << 20 ^ (uint64_t)getpid();
 	}
 	return id;
@@ -772,7 +773,7 @@ host_recv_fds(struct conn *c, void *p, size_t len)
 	msg.msg_iovlen = 1;
 	msg.msg_control = cbuf.buf;
 	msg.msg_controllen = sizeof cbuf.buf;
-	if ((n = recvmsg(c->fd, &msg, MSG_CMSG_CLOEXEC)) <= 0)
+	if ((n = compat_recvmsg_cloexec(c->fd, &msg)) <= 0)
 		return n;
 	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm)) {
 		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
@@ -1496,6 +1497,9 @@ host_create(const struct host_opts *o, int lockfd, char *why, size_t size)
 		if (lockfd != -1)
 			close(lockfd);
 		setsid();
+		/* Before the fork: the host inherits the scope it moves to. */
+		if (logind_protect(o->name, msg, sizeof msg) == 1)
+			fprintf(stderr, "tether: %s\n", msg);
 		if (fork() != 0)
 			_exit(0);
 		log_close();

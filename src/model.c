@@ -51,22 +51,6 @@ struct model {
 	char		 title[PROTO_TITLE_MAX];	/* the screen's, under wake */
 };
 
-/* Now plus ms, for pthread_cond_timedwait on CLOCK_MONOTONIC. */
-static struct timespec
-deadline_in(int ms)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ts.tv_sec += ms / 1000;
-	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	return ts;
-}
-
 /* Under wake: may a flood pile up a little longer? */
 static int
 model_may_batch(struct model *m)
@@ -96,7 +80,7 @@ model_main(void *arg)
 		 */
 		if (m->head - m->fed >= MODEL_FLOOD && model_may_batch(m)) {
 			m->sleep = SLEEP_BATCH;
-			until = deadline_in(MODEL_BATCH_MS);
+			until = compat_cond_deadline(MODEL_BATCH_MS);
 			while (model_may_batch(m) && pthread_cond_timedwait(
 			    &m->more, &m->wake, &until) == 0)
 				;
@@ -142,7 +126,6 @@ struct model *
 model_start(const struct ring *ring, struct screen *screen)
 {
 	struct model	*m = xcalloc(1, sizeof *m);
-	pthread_condattr_t ca;
 	int		 e;
 
 	m->data = ring->data;
@@ -152,10 +135,7 @@ model_start(const struct ring *ring, struct screen *screen)
 	m->head = m->fed = ring_head(ring);
 	pthread_mutex_init(&m->wake, NULL);
 	pthread_mutex_init(&m->busy, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&m->more, &ca);
-	pthread_condattr_destroy(&ca);
+	compat_cond_init(&m->more);
 	pthread_cond_init(&m->done, NULL);
 	if (pipe(m->wake_fd) == -1)
 		fatal("pipe");

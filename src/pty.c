@@ -115,7 +115,7 @@ pty_spawn(const struct pty_spec *spec, pid_t *pid, char *why, size_t size)
 
 	if ((master = posix_openpt(O_RDWR | O_NOCTTY)) == -1 ||
 	    grantpt(master) == -1 || unlockpt(master) == -1 ||
-	    ptsname_r(master, slave, sizeof slave) != 0) {
+	    compat_ptsname(master, slave, sizeof slave) == -1) {
 		snprintf(why, size, "cannot open a pty: %s", strerror(errno));
 		return -1;
 	}

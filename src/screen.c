@@ -19,6 +19,7 @@
 
 #include <vterm.h>
 
+#include "compat.h"
 #include "log.h"
 #include "screen.h"
 #include "xmalloc.h"
@@ -1386,7 +1387,7 @@ screen_skip(struct screen *s, const uint8_t *p, size_t len)
 	/* Back from its end: need line feeds, the first after a CR. */
 	q = p + end;
 	for (n = 0; n < need; n++) {
-		q = memrchr(p, '\n', (size_t)(q - p));
+		q = compat_memrchr(p, '\n', (size_t)(q - p));
 		if (q == NULL)
 			return 0;
 	}
