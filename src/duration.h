@@ -8,7 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DURATION_MAX	(3650ULL * 24 * 3600)	/* ten years, in seconds */
+/* Ten years, in seconds. */
+#define DURATION_MAX	(3650ULL * 24 * 3600)
 
 int	duration_parse(const char *, uint32_t *, char *, size_t);
 void	duration_format(uint64_t, char *, size_t);

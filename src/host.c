@@ -133,8 +133,8 @@ struct host {
 	uint64_t	 created;
 	uint64_t	 attached_at;
 	uint64_t	 active;	/* Unix time a person last used it */
-	uint64_t	 detached_at;	/* ms since no client is attached */
-	uint32_t	 ttl;		/* seconds detached until it ends; 0 */
+	uint64_t	 detached_at;	/* ms: nobody attached since */
+	uint32_t	 ttl;		/* seconds detached, then end; 0 */
 	uint32_t	 others;	/* for the creator's notice, once */
 	uint16_t	 rows;
 	uint16_t	 cols;

@@ -27,7 +27,7 @@ struct host_opts {
 	size_t		 history;	/* lines kept by the screen model */
 	uint16_t	 rows;
 	uint16_t	 cols;
-	uint32_t	 ttl;		/* seconds detached until it ends; 0 */
+	uint32_t	 ttl;		/* seconds detached, then end; 0 */
 	uint32_t	 others;	/* other detached sessions, for the
 					   creator's notice */
 };

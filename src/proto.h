@@ -63,7 +63,7 @@ enum hello_mode {
 #define HELLO_SCREEN		0x1	/* repaint (SCREEN) for a missing offset */
 #define HELLO_JUMP		0x2	/* may skip output for a slow link (1.2) */
 #define HELLO_WINDOW		0x4	/* send output within a window (1.2) */
-#define HELLO_DETACHED		0x8	/* KILL only if nobody is attached (1.3) */
+#define HELLO_DETACHED		0x8	/* KILL only if unattached (1.3) */
 /* WELCOME flags. */
 #define WELCOME_SCREEN		0x1	/* SCREEN frames follow this WELCOME */
 

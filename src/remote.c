@@ -113,7 +113,7 @@ remote_option(struct remote *r, int argc, char **argv, int *i)
 		else if (strcmp(a, "--log-size") == 0)
 			r->log_size = v;
 		else if (strcmp(a, "--ttl") == 0) {
-			/* Checked here, so that a typo never reaches the host. */
+			/* Checked here: a typo must not reach the host. */
 			if (duration_parse(v, &secs, why, sizeof why) == -1)
 				remote_usage("--ttl: %s", why);
 			r->ttl = v;

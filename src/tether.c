@@ -40,7 +40,7 @@ struct opts {
 	size_t		 log_size;	/* the output log's limit; 0: none */
 	size_t		 history;	/* lines of history the model keeps */
 	int		 lossless;	/* never skip output for a slow link */
-	uint32_t	 ttl;		/* seconds detached until it ends; 0 */
+	uint32_t	 ttl;		/* seconds detached, then end; 0 */
 	char *const	*argv;		/* the command after --, or NULL */
 };
 
