@@ -135,9 +135,10 @@ _tether()
 	[ $# -ge 2 ] && _tether_bword=$2
 	local -a ropts=(-4 -6 -A -D -e -F -i -J -L -l -o -p -R -s
 	    --control-master --history --log-size --lossless --remote-tether
-	    --ring --ssh --timeout)
-	local valopts=" -D -e -F -i -J -L -l -o -p -R -s --history --log-size --remote-tether --ring --ssh --timeout "
+	    --ring --ssh --timeout --ttl)
+	local valopts=" -D -e -F -i -J -L -l -o -p -R -s --history --log-size --remote-tether --ring --ssh --timeout --ttl "
 	local -a logsizes=(0 64K 1M 32M 256M 1G 16G)
+	local -a ttls=(30m 1h 12h 1d 7d)
 
 	# The words up to the cursor, split at blanks only (so that a:b and
 	# a=b stay one word), and the whole line for what follows the cursor.
@@ -189,6 +190,10 @@ _tether()
 			_tether_reply "${logsizes[@]}"
 			return 0
 			;;
+		--ttl)
+			_tether_reply "${ttls[@]}"
+			return 0
+			;;
 		--history | -e)
 			[ "${_tether_words[cword - 1]}" = -e ] && _tether_reply none
 			return 0
@@ -201,7 +206,7 @@ _tether()
 			elif [ "$w" = -- ]; then
 				dd=$j
 			elif [[ $w == --ring || $w == --log-size ||
-			    $w == --history || $w == -e ]]; then
+			    $w == --history || $w == --ttl || $w == -e ]]; then
 				((j++))
 			elif [[ $w != -* ]]; then
 				first=$w
@@ -215,10 +220,11 @@ _tether()
 			fi
 		elif [[ $cur == -* ]]; then
 			if [ "$sub" = new ]; then
-				_tether_reply --history --log-size --ring --
+				_tether_reply --history --log-size --ring \
+				    --ttl --
 			else
 				_tether_reply -e --history --lossless \
-				    --log-size --ring --
+				    --log-size --ring --ttl --
 			fi
 		elif [ -z "$first" ] && [ "$sub" != new ]; then
 			_tether_reply_sessions
@@ -296,6 +302,10 @@ _tether()
 		_tether_reply "${logsizes[@]}"
 		return 0
 		;;
+	--ttl)
+		_tether_reply "${ttls[@]}"
+		return 0
+		;;
 	?*)
 		return 0
 		;;
@@ -308,6 +318,10 @@ _tether()
 			_tether_reply -f --follow -p --plain
 		fi
 		return 0
+	elif [[ $cur == -* ]] && [ "$sub" = kill ]; then
+		# --detached, alone or before the host's options.
+		[ -z "$host" ] && _tether_reply --detached "${ropts[@]}"
+		return 0
 	elif [[ $cur == -* ]]; then
 		[ -z "$host" ] && _tether_reply "${ropts[@]}"
 		[ -n "$host" ] && [ -z "$sub" ] && _tether_reply --
@@ -319,7 +333,10 @@ _tether()
 		[ -z "$host" ] && _tether_reply_hosts
 		;;
 	kill)
-		if [ -z "$host" ]; then
+		if [[ " ${_tether_words[*]:0:cword} " == *" --detached "* ]]; then
+			# No names: at most a host.
+			[ -z "$host" ] && _tether_reply_hosts
+		elif [ -z "$host" ]; then
 			# The first argument: a local session or a host.
 			local -a names=()
 			while IFS= read -r w; do

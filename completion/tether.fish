@@ -78,7 +78,7 @@ function __tether_host_args
             case -p -l -i -J -F -o --ssh --remote-tether
                 set i (math $i + 1)
                 set -a opts $a $w[$i]
-            case -s -D -e -L -R --history --log-size --ring --timeout
+            case -s -D -e -L -R --history --log-size --ring --timeout --ttl
                 set i (math $i + 1)
             case -4 -6 -A '-[pliJFo]?*'
                 set -a opts $a
@@ -104,9 +104,16 @@ function __tether_arg1
     test (count (commandline -opc)) -eq 1
 end
 
-# kill: local sessions, or with a host first, the host's sessions.
+# kill: local sessions, or with a host first, the host's sessions;
+# with --detached, only a host.
 function __tether_kill_names
     set -l w (commandline -opc)
+    if contains -- --detached $w
+        if not __tether_host_args >/dev/null
+            __tether_hosts
+        end
+        return
+    end
     if test (count $w) -eq 2
         __tether_sessions
         __tether_hosts
@@ -129,7 +136,7 @@ function __tether_log_names
     while test $i -le (count $w)
         switch $w[$i]
             case -f -p --follow --plain
-            case -l -i -J -F -o --ssh --remote-tether -s -D -e -L -R --history --log-size --ring --timeout
+            case -l -i -J -F -o --ssh --remote-tether -s -D -e -L -R --history --log-size --ring --timeout --ttl
                 set i (math $i + 1)
                 set opts 1
             case '-*'
@@ -172,12 +179,14 @@ complete -c tether -n '__fish_seen_subcommand_from attach a' -a '(__tether_sessi
 complete -c tether -n '__fish_seen_subcommand_from new attach a' -l ring -x -a '64K 1M 8M 64M 256M 1G' -d 'output kept for reattaching'
 complete -c tether -n '__fish_seen_subcommand_from new attach a' -l log-size -x -a '0 64K 1M 32M 256M 1G 16G' -d 'output kept on disk for tether log'
 complete -c tether -n '__fish_seen_subcommand_from new attach a' -l history -x -d 'lines of history for a fresh client'
+complete -c tether -n '__fish_seen_subcommand_from new attach a' -l ttl -x -a '30m 1h 12h 1d 7d' -d 'end the new session once detached this long'
 complete -c tether -n '__fish_seen_subcommand_from attach a' -s e -x -a none -d 'escape character'
 complete -c tether -n '__fish_seen_subcommand_from attach a' -l lossless -d 'never skip output for a slow link'
 
 # ls, kill and log
 complete -c tether -n '__fish_seen_subcommand_from ls list' -a '(__tether_hosts)' -d host
 complete -c tether -n '__fish_seen_subcommand_from kill' -a '(__tether_kill_names)'
+complete -c tether -n '__fish_seen_subcommand_from kill' -l detached -d 'end every session nobody is attached to'
 complete -c tether -n '__fish_seen_subcommand_from log' -a '(__tether_log_names)'
 complete -c tether -n '__fish_seen_subcommand_from log' -s f -l follow -d 'follow the log'
 complete -c tether -n '__fish_seen_subcommand_from log' -s p -l plain -d 'plain text, without escapes'
@@ -207,3 +216,4 @@ complete -c tether -n $remote -l remote-tether -x -d 'tether on host'
 complete -c tether -n $remote -l ring -x -a '64K 1M 8M 64M 256M 1G' -d 'output kept for reattaching'
 complete -c tether -n $remote -l ssh -x -a '(__fish_complete_command)' -d 'ssh program and options'
 complete -c tether -n $remote -l timeout -x -d 'seconds of silence before the link is dead'
+complete -c tether -n "$remote; and not __fish_seen_subcommand_from ls list kill log" -l ttl -x -a '30m 1h 12h 1d 7d' -d 'end the new session once detached this long'

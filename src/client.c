@@ -316,6 +316,20 @@ client_notice(struct client *c, const struct skip *s)
 	buf_put(&c->notice, line, strlen(line));
 }
 
+/*
+ * The line that tells the creator of a session about the n others nobody
+ * is attached to (on host where, or here), and how to list them.
+ */
+void
+client_others_line(const char *where, uint32_t n, char *out, size_t len)
+{
+	snprintf(out, len, "[tether: %lu other session%s%s%s %s detached; "
+	    "tether ls%s%s lists %s]", (unsigned long)n, n == 1 ? "" : "s",
+	    where != NULL ? " on " : "", where != NULL ? where : "",
+	    n == 1 ? "is" : "are", where != NULL ? " " : "",
+	    where != NULL ? where : "", n == 1 ? "it" : "them");
+}
+
 /* Write one buffer to the terminal; -1 on a dead terminal. */
 static int
 client_write(struct buf *b, size_t len, size_t *wrote)
@@ -551,6 +565,13 @@ client_frame(struct client *c, uint8_t type, struct reader *r)
 	case MSG_ERROR:
 		client_error(c, r);
 		return 0;
+	case MSG_OTHERS:
+		/* Before the first output, which is all the creator gets. */
+		if (proto_get_u32(r, &value) != 0)
+			return -1;
+		client_others_line(c->o->where, value, text, sizeof text - 2);
+		memcpy(text + strlen(text), "\r\n", 3);
+		return buf_put(&c->notice, text, strlen(text));
 	case MSG_PING:
 		if (proto_get_u64(r, &off) != 0)
 			return -1;

@@ -36,6 +36,7 @@ int	client_send_all(int, struct buf *, int);
 int	client_recv(int, struct buf *, uint8_t *, struct reader *, size_t *,
 	    int);
 void	client_print_text(const char *, const char *);
+void	client_others_line(const char *, uint32_t, char *, size_t);
 
 /* For fuzz/fuzz_client.c: a client without a terminal of its own. */
 struct client;

@@ -134,6 +134,10 @@ struct host {
 	struct conn	*attached;
 	uint64_t	 created;
 	uint64_t	 attached_at;
+	uint64_t	 active;	/* Unix time a person last used it */
+	uint64_t	 detached_at;	/* ms: nobody attached since */
+	uint32_t	 ttl;		/* seconds detached, then end; 0 */
+	uint32_t	 others;	/* for the creator's notice, once */
 	uint16_t	 rows;
 	uint16_t	 cols;
 	char		*command;
@@ -196,6 +200,18 @@ host_conn_closing(struct conn *c)
 	c->opened = host_now();
 }
 
+/*
+ * The attached client has gone: a person used the session just now, and
+ * its time to live, if it has one, starts.
+ */
+static void
+host_detached(struct host *h)
+{
+	h->attached = NULL;
+	h->active = (uint64_t)time(NULL);
+	h->detached_at = host_now();
+}
+
 /* Close a connection and forget it. */
 static void
 host_conn_free(struct host *h, struct conn *c)
@@ -207,7 +223,7 @@ host_conn_free(struct host *h, struct conn *c)
 			h->conns[i] = NULL;
 	}
 	if (h->attached == c) {
-		h->attached = NULL;
+		host_detached(h);
 		/*
 		 * A client that went away without saying so (a dropped link)
 		 * will be back for what it has not seen: if the program ends
@@ -332,6 +348,8 @@ host_info(struct host *h, struct msg_info *m)
 	m->rows = h->rows;
 	m->cols = h->cols;
 	m->exited = h->exited != 0;
+	m->active = h->active;
+	m->ttl = h->ttl;
 	snprintf(m->command, sizeof m->command, "%s", h->command);
 	/* ls must not wait for a model that is catching up with a flood. */
 	model_title(h->model, m->title, sizeof m->title);
@@ -454,7 +472,7 @@ host_attach(struct host *h, struct conn *c, const struct msg_hello *m)
 		log_debug("detaching the previous client");
 	}
 	h->attached = c;
-	h->attached_at = (uint64_t)time(NULL);
+	h->attached_at = h->active = (uint64_t)time(NULL);
 	c->state = CONN_ATTACHED;
 	c->sent = c->acked = w.out_start;
 	c->jump_to = 0;
@@ -474,8 +492,16 @@ host_attach(struct host *h, struct conn *c, const struct msg_hello *m)
 	log_debug("attached: resume %u from %llu, skipped %llu%s", w.resume,
 	    (unsigned long long)w.out_start, (unsigned long long)w.skipped,
 	    repaint ? ", repainted" : "");
-	if ((e = proto_put_welcome(&c->out, &w)) != 0 || !repaint)
+	if ((e = proto_put_welcome(&c->out, &w)) != 0)
 		return e;
+	/* The creator learns of the forgotten sessions, once (1.3). */
+	if (c->creator && h->others > 0) {
+		if ((e = proto_put_u32(&c->out, MSG_OTHERS, h->others)) != 0)
+			return e;
+		h->others = 0;
+	}
+	if (!repaint)
+		return 0;
 	return host_repaint(h, c, head, SCREEN_REPAINT_MAX, 0);
 }
 
@@ -618,6 +644,10 @@ host_hello(struct host *h, struct conn *c, uint8_t type, struct reader *r)
 	case HELLO_PASS:
 		return host_take_fds(h, c);
 	case HELLO_KILL:
+		if ((m.flags & HELLO_DETACHED) && h->attached != NULL) {
+			host_conn_error(h, c, ERR_BUSY, "session is attached");
+			return -1;
+		}
 		c->state = CONN_WAIT_EXIT;
 		h->owed = 0;		/* nobody is to collect it now */
 		host_kill(h);
@@ -661,6 +691,7 @@ host_input(struct host *h, struct conn *c, struct reader *r)
 		return -1;
 	}
 	h->in_next += len - dup;
+	h->active = (uint64_t)time(NULL);
 	return 0;
 }
 
@@ -1153,12 +1184,32 @@ host_done(struct host *h, uint64_t now)
 	return 1;
 }
 
-/* Timers: hello deadlines, SIGKILL after grace, exit for waiters. */
+/* When a session left detached ends by its time to live; 0: never. */
+static uint64_t
+host_expiry(const struct host *h)
+{
+	if (h->ttl == 0 || h->attached != NULL || h->exited ||
+	    h->kill_at != 0)
+		return 0;
+	return h->detached_at + (uint64_t)h->ttl * 1000;
+}
+
+/*
+ * Timers: hello deadlines, the time to live, SIGKILL after grace, exit
+ * for waiters.
+ */
 static void
 host_timers(struct host *h, uint64_t now)
 {
 	struct conn	*c;
 	size_t		 i;
+	uint64_t	 expiry = host_expiry(h);
+
+	if (expiry != 0 && now >= expiry) {
+		log_debug("detached for %us: ending the session", h->ttl);
+		h->owed = 0;		/* nobody is coming back for it */
+		host_kill(h);
+	}
 
 	if (h->kill_at != 0 && now >= h->kill_at && !h->exited) {
 		log_debug("grace period over: SIGKILL");
@@ -1235,6 +1286,8 @@ host_timeout(struct host *h, uint64_t now)
 	/* (A program that ended before its SIGKILL needs none.) */
 	if (h->kill_at != 0 && !h->exited)
 		next = h->kill_at;
+	if (host_expiry(h) != 0 && host_expiry(h) < next)
+		next = host_expiry(h);
 	if (h->exited && h->master != -1 && h->drain_at < next)
 		next = h->drain_at;
 	if (h->exited && h->exit_at + HOST_EXIT_LINGER_MS < next)
@@ -1285,7 +1338,7 @@ host_flush_all(struct host *h)
 			continue;
 		if (c->state == CONN_CLOSING) {
 			if (c == h->attached)
-				h->attached = NULL;
+				host_detached(h);
 			host_conn_free(h, c);
 		}
 		/* An attached client that has EXIT closes when it has it. */
@@ -1418,7 +1471,10 @@ host_main(const struct host_opts *o, int lfd, int ready)
 	h.lfd = lfd;
 	h.rows = o->rows;
 	h.cols = o->cols;
-	h.created = (uint64_t)time(NULL);
+	h.created = h.active = (uint64_t)time(NULL);
+	h.detached_at = host_now();
+	h.ttl = o->ttl;
+	h.others = o->others;
 	h.instance = host_instance();
 	h.command = pty_command_line(o->argv);
 	buf_init(&h.input, INPUT_MAX);

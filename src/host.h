@@ -27,6 +27,9 @@ struct host_opts {
 	size_t		 history;	/* lines kept by the screen model */
 	uint16_t	 rows;
 	uint16_t	 cols;
+	uint32_t	 ttl;		/* seconds detached, then end; 0 */
+	uint32_t	 others;	/* other detached sessions, for the
+					   creator's notice */
 };
 
 int	host_create(const struct host_opts *, int, char *, size_t);

@@ -190,8 +190,10 @@ proto_put_info(struct buf *out, const struct msg_info *m)
 	    (r = buf_put_u16(out, m->rows)) == 0 &&
 	    (r = buf_put_u16(out, m->cols)) == 0 &&
 	    (r = buf_put_str(out, m->command)) == 0 &&
-	    (r = buf_put_str(out, m->title)) == 0)
-		r = buf_put_u8(out, m->exited);
+	    (r = buf_put_str(out, m->title)) == 0 &&
+	    (r = buf_put_u8(out, m->exited)) == 0 &&
+	    (r = buf_put_u64(out, m->active)) == 0)
+		r = buf_put_u32(out, m->ttl);
 	return frame_end(out, pos, r);
 }
 
@@ -215,6 +217,10 @@ proto_get_info(struct reader *r, struct msg_info *m)
 		return e;
 	/* 1.1 appended exited; a 1.0 host's INFO ends before it. */
 	if (r->left > 0 && rd_u8(r, &m->exited) != 0)
+		return BUF_ERR_SHORT;
+	/* 1.3 appended active and ttl. */
+	if (r->left > 0 && (rd_u64(r, &m->active) != 0 ||
+	    rd_u32(r, &m->ttl) != 0))
 		return BUF_ERR_SHORT;
 	return 0;
 }
@@ -265,6 +271,25 @@ int
 proto_get_u64(struct reader *r, uint64_t *v)
 {
 	return rd_u64(r, v);
+}
+
+/* Encode a message whose body is one u32 (OTHERS). */
+int
+proto_put_u32(struct buf *out, uint8_t type, uint32_t v)
+{
+	size_t	 pos;
+	int	 r;
+
+	if ((r = frame_begin(out, type, &pos)) == 0)
+		r = buf_put_u32(out, v);
+	return frame_end(out, pos, r);
+}
+
+/* Decode a one-u32 body. */
+int
+proto_get_u32(struct reader *r, uint32_t *v)
+{
+	return rd_u32(r, v);
 }
 
 /* Encode RESIZE. */

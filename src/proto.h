@@ -46,6 +46,7 @@ enum msg_type {
 	MSG_JUMP = 16,		/* host: output skipped for a slow link;
 				   SCREEN frames follow (1.2) */
 	MSG_PASSED = 17,	/* host: took a bridge's descriptors (1.2) */
+	MSG_OTHERS = 0x80,	/* host: other detached sessions here (1.3) */
 };
 
 /* First frame types at or above this are optional and may be ignored. */
@@ -62,6 +63,7 @@ enum hello_mode {
 #define HELLO_SCREEN		0x1	/* repaint (SCREEN) for a missing offset */
 #define HELLO_JUMP		0x2	/* may skip output for a slow link (1.2) */
 #define HELLO_WINDOW		0x4	/* send output within a window (1.2) */
+#define HELLO_DETACHED		0x8	/* KILL only if unattached (1.3) */
 /* WELCOME flags. */
 #define WELCOME_SCREEN		0x1	/* SCREEN frames follow this WELCOME */
 
@@ -126,6 +128,10 @@ struct msg_info {
 	char		command[PROTO_TEXT_MAX];
 	char		title[PROTO_TITLE_MAX];
 	uint8_t		exited;		/* 1.1: kept for a lost client */
+	uint64_t	active;		/* 1.3: last keystroke, attach or
+					   detach (Unix time); 0: unknown */
+	uint32_t	ttl;		/* 1.3: seconds detached until it
+					   ends; 0: never */
 };
 
 int	proto_frame(struct buf *, uint8_t *, struct reader *, size_t *);
@@ -140,6 +146,7 @@ int	proto_put_text(struct buf *, uint8_t, uint8_t, const char *);
 int	proto_put_exit(struct buf *, uint8_t, uint32_t);
 int	proto_put_skip(struct buf *, uint64_t, uint64_t);
 int	proto_put_jump(struct buf *, uint64_t, uint64_t, const uint64_t *);
+int	proto_put_u32(struct buf *, uint8_t, uint32_t);
 
 int	proto_get_hello(struct reader *, struct msg_hello *);
 int	proto_get_welcome(struct reader *, struct msg_welcome *);
@@ -151,6 +158,7 @@ int	proto_get_text(struct reader *, uint8_t *, char *, size_t);
 int	proto_get_exit(struct reader *, uint8_t *, uint32_t *);
 int	proto_get_skip(struct reader *, uint64_t *, uint64_t *);
 int	proto_get_jump(struct reader *, uint64_t *, uint64_t *, uint64_t *);
+int	proto_get_u32(struct reader *, uint32_t *);
 
 const char *proto_type_name(uint8_t);
 

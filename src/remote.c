@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "duration.h"
 #include "escape.h"
 #include "log.h"
 #include "screen.h"
@@ -36,6 +37,7 @@ struct remote {
 	const char	*log_size;	/* --log-size, passed on */
 	int		 lossless;	/* --lossless: never skip output */
 	const char	*history;	/* --history, passed on */
+	const char	*ttl;		/* --ttl, passed on */
 	char *const	*argv;		/* the command after --, or NULL */
 	char		*program;	/* --ssh's first word, ours to free */
 	char		*first;		/* remote command: attach or create */
@@ -90,13 +92,15 @@ static int
 remote_option(struct remote *r, int argc, char **argv, int *i)
 {
 	const char	*a = argv[*i], *v = NULL;
-	char		 opt[3];
+	char		 opt[3], why[128];
 	char		*end;
 	long		 n;
+	uint32_t	 secs;
 
 	if (strcmp(a, "--ssh") == 0 || strcmp(a, "--remote-tether") == 0 ||
 	    strcmp(a, "--timeout") == 0 || strcmp(a, "--ring") == 0 ||
-	    strcmp(a, "--history") == 0 || strcmp(a, "--log-size") == 0) {
+	    strcmp(a, "--history") == 0 || strcmp(a, "--log-size") == 0 ||
+	    strcmp(a, "--ttl") == 0) {
 		if (*i + 1 >= argc)
 			remote_usage("%s needs a value", a);
 		v = argv[++*i];
@@ -108,6 +112,12 @@ remote_option(struct remote *r, int argc, char **argv, int *i)
 			r->ring = v;
 		else if (strcmp(a, "--log-size") == 0)
 			r->log_size = v;
+		else if (strcmp(a, "--ttl") == 0) {
+			/* Checked here: a typo must not reach the host. */
+			if (duration_parse(v, &secs, why, sizeof why) == -1)
+				remote_usage("--ttl: %s", why);
+			r->ttl = v;
+		}
 		else if (strcmp(a, "--history") == 0) {
 			n = strtol(v, &end, 10);
 			if (*end != '\0' || end == v || n < 0 ||
@@ -297,6 +307,11 @@ remote_command(struct remote *r, int resume)
 	if (r->history != NULL) {
 		remote_word(v, &n, 128, "--history");
 		remote_word(v, &n, 128, r->history);
+	}
+	/* Only a session being created takes it; resuming needs none. */
+	if (r->ttl != NULL && !resume) {
+		remote_word(v, &n, 128, "--ttl");
+		remote_word(v, &n, 128, r->ttl);
 	}
 	for (i = 0; i < sizeof env / sizeof env[0]; i++) {
 		if ((val = getenv(env[i])) == NULL || strlen(val) > 200)
@@ -508,27 +523,42 @@ remote_ls(int argc, char **argv)
 	return status;
 }
 
-/* tether kill [options] host NAME... */
+/* tether kill [options] host NAME..., or tether kill --detached host */
 int
 remote_kill(int argc, char **argv)
 {
 	struct remote	 r;
 	const char	**words;
-	char		 why[128];
-	int		 i, n = 0, status;
+	char		**rest, why[128];
+	int		 i, k = 0, n = 0, status, detached = 0;
 
+	/* --detached may come anywhere: no session name starts with -. */
+	rest = xcalloc((size_t)argc + 1, sizeof *rest);
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--detached") == 0)
+			detached = 1;
+		else
+			rest[k++] = argv[i];
+	}
+	argc = k;
+	argv = rest;
 	remote_init(&r);
 	i = remote_parse(&r, argc, argv);
-	if (i == argc)
+	if (i == argc && !detached)
 		remote_usage("%s", "kill needs a session name");
-	words = xcalloc((size_t)(argc - i) + 3, sizeof *words);
+	if (i < argc && detached)
+		remote_usage("unexpected argument '%s'", argv[i]);
+	words = xcalloc((size_t)(argc - i) + 4, sizeof *words);
 	words[n++] = r.ssh.remote_tether;
 	words[n++] = "kill";
+	if (detached)
+		words[n++] = "--detached";
 	for (; i < argc; i++) {
 		if (sock_name_check(argv[i], why, sizeof why) == -1) {
 			fprintf(stderr, "tether: invalid session name: %s\n",
 			    why);
 			free(words);
+			free(rest);
 			remote_free(&r);
 			return EXIT_USAGE;
 		}
@@ -536,6 +566,7 @@ remote_kill(int argc, char **argv)
 	}
 	status = remote_simple(&r, words);
 	free(words);
+	free(rest);
 	remote_free(&r);
 	return status;
 }

@@ -18,6 +18,7 @@
 #include "bridge.h"
 #include "client.h"
 #include "dial.h"
+#include "duration.h"
 #include "escape.h"
 #include "host.h"
 #include "log.h"
@@ -39,6 +40,7 @@ struct opts {
 	size_t		 log_size;	/* the output log's limit; 0: none */
 	size_t		 history;	/* lines of history the model keeps */
 	int		 lossless;	/* never skip output for a slow link */
+	uint32_t	 ttl;		/* seconds detached, then end; 0 */
 	char *const	*argv;		/* the command after --, or NULL */
 };
 
@@ -47,19 +49,25 @@ struct local {
 	char		 dir[256];
 	const char	*name;
 	struct opts	*opts;
+	uint32_t	 others;	/* other detached sessions, counted
+					   when this one was created */
 };
+
+static uint32_t	count_detached(const char *, const char *);
 
 static const char usage_text[] =
 "usage: tether [options] [user@]host [-- command [args...]]\n"
 "       tether ls [options] host\n"
 "       tether kill [options] host NAME...\n"
+"       tether kill --detached [options] host\n"
 "       tether log [options] [-f] [-p] host NAME\n"
-"       tether new [--ring SIZE] [--log-size SIZE] [--history LINES] NAME\n"
-"                  [-- command...]\n"
+"       tether new [--ring SIZE] [--log-size SIZE] [--history LINES]\n"
+"                  [--ttl DURATION] NAME [-- command...]\n"
 "       tether attach [-e CHAR] [--lossless] [--ring SIZE] [--log-size SIZE]\n"
-"                     [--history LINES] NAME [-- command [args...]]\n"
+"                     [--history LINES] [--ttl DURATION] NAME\n"
+"                     [-- command [args...]]\n"
 "       tether ls\n"
-"       tether kill NAME...\n"
+"       tether kill NAME... | --detached\n"
 "       tether log [-f] [-p] NAME\n"
 "       tether --help | --version\n"
 "\n"
@@ -68,8 +76,10 @@ static const char usage_text[] =
 "  new      start a detached local session (default: your login shell)\n"
 "  attach   attach to a local session, creating it if missing; any other\n"
 "           attached client is detached\n"
-"  ls       list sessions (here, or on host)\n"
-"  kill     end sessions (SIGHUP, then SIGKILL after 3 seconds)\n"
+"  ls       list sessions (here, or on host): attached or detached, idle\n"
+"           time (since the last keystroke, attach or detach), ttl\n"
+"  kill     end sessions (SIGHUP, then SIGKILL after 3 seconds);\n"
+"           --detached: every session nobody is attached to\n"
 "  log      a session's output log (all output, the newest --log-size);\n"
 "           -f follows it, -p prints plain text without escapes\n"
 "\n"
@@ -82,6 +92,8 @@ static const char usage_text[] =
 "               the link would need over a second to send, and repaint)\n"
 "  --history LINES  lines a fresh client gets in its scrollback\n"
 "               (default 2000, 0..100000)\n"
+"  --ttl DURATION  end a new session left detached this long: 90s, 30m,\n"
+"               12h, 7d (default: never)\n"
 "  --timeout S  declare the link dead after S silent seconds (default 3)\n"
 "  --remote-tether PATH   tether on host (default: tether on its PATH)\n"
 "  --ssh COMMAND          ssh program and options to use (default ssh)\n"
@@ -180,6 +192,18 @@ parse_history(const char *s)
 	return (size_t)v;
 }
 
+/* Parse --ttl: a duration such as 90s, 30m, 12h or 7d. */
+static uint32_t
+parse_ttl(const char *s)
+{
+	char		 why[128];
+	uint32_t	 secs;
+
+	if (duration_parse(s, &secs, why, sizeof why) == -1)
+		usage_error("--ttl: %s", why);
+	return secs;
+}
+
 /*
  * Parse the options of new and attach and the session name; the command,
  * if any, follows "--". Returns the name.
@@ -208,6 +232,8 @@ parse_session_args(int argc, char **argv, struct opts *o, int allow_escape)
 			o->log_size = parse_log_size(argv[++i]);
 		else if (strcmp(argv[i], "--history") == 0 && i + 1 < argc)
 			o->history = parse_history(argv[++i]);
+		else if (strcmp(argv[i], "--ttl") == 0 && i + 1 < argc)
+			o->ttl = parse_ttl(argv[++i]);
 		else if (allow_escape && strcmp(argv[i], "--lossless") == 0)
 			o->lossless = 1;
 		else if (argv[i][0] == '-' && argv[i][1] != '\0' && name == NULL)
@@ -261,6 +287,8 @@ open_session(struct local *l, int create, int *created, char *why,
 		errno = ENOENT;
 		return -1;
 	}
+	/* Counted outside the lock: each session may take a while to answer. */
+	l->others = count_detached(l->dir, l->name);
 	if ((lock = sock_lock(l->dir)) == -1) {
 		snprintf(why, size, "cannot lock %s: %s", l->dir,
 		    strerror(errno));
@@ -277,6 +305,8 @@ open_session(struct local *l, int create, int *created, char *why,
 		ho.ring_size = l->opts->ring_size;
 		ho.log_size = l->opts->log_size;
 		ho.history = l->opts->history;
+		ho.ttl = l->opts->ttl;
+		ho.others = l->others;
 		ho.rows = rows;
 		ho.cols = cols;
 		if ((fd = host_create(&ho, lock, why, size)) != -1)
@@ -305,6 +335,7 @@ cmd_new(int argc, char **argv, struct opts *o)
 
 	l.name = parse_session_args(argc, argv, o, 0);
 	l.opts = o;
+	l.others = 0;
 	open_dir(l.dir, sizeof l.dir);
 	if ((fd = open_session(&l, 1, &created, why, sizeof why)) == -1) {
 		fprintf(stderr, "tether: %s\n", why);
@@ -314,6 +345,10 @@ cmd_new(int argc, char **argv, struct opts *o)
 	if (!created) {
 		fprintf(stderr, "tether: session %s already exists\n", l.name);
 		return EXIT_EXISTS;
+	}
+	if (l.others > 0) {
+		client_others_line(NULL, l.others, why, sizeof why);
+		fprintf(stderr, "%s\n", why);
 	}
 	return 0;
 }
@@ -328,6 +363,7 @@ cmd_attach(int argc, char **argv, struct opts *o)
 
 	l.name = parse_session_args(argc, argv, o, 1);
 	l.opts = o;
+	l.others = 0;
 	if (inside != NULL && strcmp(inside, l.name) == 0) {
 		fprintf(stderr, "tether: refusing to attach session %s from "
 		    "inside itself\n", l.name);
@@ -424,6 +460,8 @@ cmd_bridge(int argc, char **argv, struct opts *o)
 			o->log_size = parse_log_size(argv[++i]);
 		else if (strcmp(argv[i], "--history") == 0 && i + 1 < argc)
 			o->history = parse_history(argv[++i]);
+		else if (strcmp(argv[i], "--ttl") == 0 && i + 1 < argc)
+			o->ttl = parse_ttl(argv[++i]);
 		else
 			usage_error("unknown bridge option '%s'", argv[i]);
 	}
@@ -437,6 +475,7 @@ cmd_bridge(int argc, char **argv, struct opts *o)
 		o->argv = argv + i + 3;
 	}
 	l.opts = o;
+	l.others = 0;
 	open_dir(l.dir, sizeof l.dir);
 	if ((agent = bridge_agent(l.dir, l.name)) != NULL)
 		setenv("SSH_AUTH_SOCK", agent, 1);
@@ -474,9 +513,12 @@ cmd_bridge(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
-/* Send a HELLO of the given mode on fd and wait for a frame of type want. */
+/*
+ * Send a HELLO of the given mode and flags on fd and wait for a frame of
+ * type want: 1 when it came, 0 on a timeout, -1 on an error.
+ */
 static int
-request(int fd, uint8_t mode, uint8_t want, struct buf *in,
+request(int fd, uint8_t mode, uint32_t flags, uint8_t want, struct buf *in,
     struct reader *body, int ms)
 {
 	struct msg_hello	 h;
@@ -489,6 +531,7 @@ request(int fd, uint8_t mode, uint8_t want, struct buf *in,
 	h.major = PROTO_MAJOR;
 	h.minor = PROTO_MINOR;
 	h.mode = mode;
+	h.flags = flags;
 	buf_init(&out, 4096);
 	r = proto_put_hello(&out, &h);
 	if (r == 0)
@@ -536,7 +579,7 @@ query_session(const char *dir, const char *name, struct msg_info *m)
 		return -1;
 	}
 	buf_init(&in, PROTO_MAX_FRAME + 4 + 64 * 1024);
-	r = request(fd, HELLO_INFO, MSG_INFO, &in, &body, INFO_TIMEOUT);
+	r = request(fd, HELLO_INFO, 0, MSG_INFO, &in, &body, INFO_TIMEOUT);
 	if (r == 1 && proto_get_info(&body, m) != 0)
 		r = -1;
 	buf_free(&in);
@@ -584,24 +627,113 @@ list_names(const char *dir, char ***names)
 	return n;
 }
 
+/* Is the session described by m running with nobody attached? */
+static int
+is_detached(const struct msg_info *m)
+{
+	return m->host_pid != 0 && !m->exited && !m->attached;
+}
+
+/*
+ * Ask every session in dir for its description. Returns how many there
+ * are; a name that is not a session has an empty name in its INFO.
+ */
+static size_t
+query_all(const char *dir, char ***names, struct msg_info **info)
+{
+	size_t	 n, i;
+
+	n = list_names(dir, names);
+	*info = xcalloc(n, sizeof **info);
+	for (i = 0; i < n; i++) {
+		if (query_session(dir, (*names)[i], &(*info)[i]) == -1)
+			(*info)[i].name[0] = '\0';
+	}
+	return n;
+}
+
+/* Free what query_all returned. */
+static void
+query_free(char **names, struct msg_info *info, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(info);
+}
+
+/* How many sessions in dir, other than except, nobody is attached to. */
+static uint32_t
+count_detached(const char *dir, const char *except)
+{
+	struct msg_info	*info;
+	char		**names;
+	size_t		 n, i;
+	uint32_t	 count = 0;
+
+	n = query_all(dir, &names, &info);
+	for (i = 0; i < n; i++) {
+		if (info[i].name[0] != '\0' && strcmp(names[i], except) != 0 &&
+		    is_detached(&info[i]))
+			count++;
+	}
+	query_free(names, info, n);
+	return count;
+}
+
+/*
+ * The IDLE column: how long since a person last typed, attached or
+ * detached ("-" from a host older than 1.3, which does not say).
+ */
+static void
+format_idle(const struct msg_info *m, time_t now, char *out, size_t len)
+{
+	if (m->active == 0)
+		snprintf(out, len, "-");
+	else
+		duration_format(now > (time_t)m->active ?
+		    (uint64_t)now - m->active : 0, out, len);
+}
+
+/* Print one session's ls line, its columns w wide for the name. */
+static void
+print_session(const struct msg_info *m, int w, time_t now)
+{
+	char	 created[32], attached[32], size[16], idle[32], ttl[32];
+
+	format_time(m->created, created, sizeof created);
+	format_time(m->attached_at, attached, sizeof attached);
+	snprintf(size, sizeof size, "%ux%u", m->cols, m->rows);
+	format_idle(m, now, idle, sizeof idle);
+	if (m->ttl == 0)
+		snprintf(ttl, sizeof ttl, "-");
+	else
+		duration_format(m->ttl, ttl, sizeof ttl);
+	printf("%-*s  %-8s  %7lu  %-9s  %-19s  %-19s  %6s  %6s  %s\n", w,
+	    m->name, m->exited ? "exited" : m->attached ? "attached" :
+	    "detached", (unsigned long)m->host_pid, size, created, attached,
+	    idle, ttl, m->title[0] != '\0' ? m->title :
+	    m->command[0] != '\0' ? m->command : "-");
+}
+
 /* tether ls: one line per session. */
 static int
 cmd_ls(int argc, char **argv)
 {
 	struct msg_info	*info;
-	char		 dir[256], **names, created[32], attached[32], size[16];
+	char		 dir[256], **names;
 	size_t		 n, i, shown = 0, w = 4;
+	time_t		 now = time(NULL);
 
 	if (argc > 0)
 		usage_error("unexpected argument '%s'", argv[0]);
 	open_dir(dir, sizeof dir);
-	n = list_names(dir, &names);
-	info = xcalloc(n, sizeof *info);
+	n = query_all(dir, &names, &info);
 	for (i = 0; i < n; i++) {
-		if (query_session(dir, names[i], &info[i]) == -1) {
-			info[i].name[0] = '\0';
+		if (info[i].name[0] == '\0')
 			continue;
-		}
 		if (strlen(info[i].name) > w)
 			w = strlen(info[i].name);
 		shown++;
@@ -609,34 +741,24 @@ cmd_ls(int argc, char **argv)
 	if (shown == 0)
 		fprintf(stderr, "no sessions\n");
 	else
-		printf("%-*s  %-8s  %7s  %-9s  %-19s  %-19s  %s\n", (int)w,
-		    "NAME", "STATE", "PID", "SIZE", "CREATED", "ATTACHED",
-		    "TITLE");
+		printf("%-*s  %-8s  %7s  %-9s  %-19s  %-19s  %6s  %6s  %s\n",
+		    (int)w, "NAME", "STATE", "PID", "SIZE", "CREATED",
+		    "ATTACHED", "IDLE", "TTL", "TITLE");
 	for (i = 0; i < n; i++) {
-		if (info[i].name[0] != '\0' && shown > 0) {
-			format_time(info[i].created, created, sizeof created);
-			format_time(info[i].attached_at, attached,
-			    sizeof attached);
-			snprintf(size, sizeof size, "%ux%u", info[i].cols,
-			    info[i].rows);
-			printf("%-*s  %-8s  %7lu  %-9s  %-19s  %-19s  %s\n",
-			    (int)w, info[i].name, info[i].exited ? "exited" :
-			    info[i].attached ? "attached" : "detached",
-			    (unsigned long)info[i].host_pid, size, created,
-			    attached, info[i].title[0] != '\0' ?
-			    info[i].title : info[i].command[0] != '\0' ?
-			    info[i].command : "-");
-		}
-		free(names[i]);
+		if (info[i].name[0] != '\0')
+			print_session(&info[i], (int)w, now);
 	}
-	free(names);
-	free(info);
+	query_free(names, info, n);
 	return 0;
 }
 
-/* End one session and wait until it is gone; 0, or an exit status. */
+/*
+ * End one session and wait until it is gone; 0, or an exit status. With
+ * HELLO_DETACHED, a session someone is attached to is left alone, and
+ * EXIT_EXISTS says so.
+ */
 static int
-kill_session(const char *dir, const char *name)
+kill_session(const char *dir, const char *name, uint32_t flags)
 {
 	struct local	 l;
 	struct buf	 in;
@@ -649,6 +771,7 @@ kill_session(const char *dir, const char *name)
 	snprintf(l.dir, sizeof l.dir, "%s", dir);
 	l.name = name;
 	l.opts = &o;
+	l.others = 0;
 	if ((fd = open_session(&l, 0, &created, why, sizeof why)) == -1) {
 		if (errno == ECONNREFUSED)
 			query_session(dir, name, &(struct msg_info){ 0 });
@@ -656,9 +779,12 @@ kill_session(const char *dir, const char *name)
 		return EXIT_NOSESSION;
 	}
 	buf_init(&in, PROTO_MAX_FRAME + 4 + 64 * 1024);
-	r = request(fd, HELLO_KILL, MSG_EXIT, &in, &body, KILL_TIMEOUT);
+	r = request(fd, HELLO_KILL, flags, MSG_EXIT, &in, &body,
+	    KILL_TIMEOUT);
 	buf_free(&in);
 	close(fd);
+	if (r == -1 && flags != 0)
+		return EXIT_EXISTS;
 	if (r == 0) {
 		fprintf(stderr, "tether: session %s did not end\n", name);
 		return EXIT_ERROR;
@@ -669,6 +795,7 @@ kill_session(const char *dir, const char *name)
 /*
  * Is `tether kill A B...` about host A? Yes when there are two or more
  * arguments and A is not a session here (or carries an option for ssh).
+ * `tether kill --detached` is local, `tether kill --detached host` remote.
  */
 static int
 kill_is_remote(int argc, char **argv)
@@ -676,6 +803,8 @@ kill_is_remote(int argc, char **argv)
 	char	 dir[256], why[512];
 	int	 fd;
 
+	if (argc > 0 && strcmp(argv[0], "--detached") == 0)
+		return argc > 1;
 	if (argc < 2)
 		return 0;
 	if (argv[0][0] == '-')
@@ -689,6 +818,34 @@ kill_is_remote(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * tether kill --detached: end every session nobody is attached to, and
+ * say how many. The host checks again (HELLO_DETACHED), so that a session
+ * attached to since the look is left alone.
+ */
+static int
+kill_detached(void)
+{
+	struct msg_info	*info;
+	char		 dir[256], **names;
+	size_t		 n, i, ended = 0;
+	int		 r, status = 0;
+
+	open_dir(dir, sizeof dir);
+	n = query_all(dir, &names, &info);
+	for (i = 0; i < n; i++) {
+		if (info[i].name[0] == '\0' || !is_detached(&info[i]))
+			continue;
+		if ((r = kill_session(dir, names[i], HELLO_DETACHED)) == 0)
+			ended++;
+		else if (r != EXIT_NOSESSION && r != EXIT_EXISTS)
+			status = r;
+	}
+	query_free(names, info, n);
+	printf("ended %zu detached session%s\n", ended, ended == 1 ? "" : "s");
+	return status;
+}
+
 /* tether kill: end each named session. */
 static int
 cmd_kill(int argc, char **argv)
@@ -698,11 +855,16 @@ cmd_kill(int argc, char **argv)
 
 	if (argc == 0)
 		usage_error("%s", "kill needs a session name");
+	if (strcmp(argv[0], "--detached") == 0) {
+		if (argc > 1)
+			usage_error("unexpected argument '%s'", argv[1]);
+		return kill_detached();
+	}
 	for (i = 0; i < argc; i++)
 		check_name(argv[i]);
 	open_dir(dir, sizeof dir);
 	for (i = 0; i < argc; i++) {
-		if ((r = kill_session(dir, argv[i])) != 0)
+		if ((r = kill_session(dir, argv[i], 0)) != 0)
 			status = r;
 	}
 	return status;

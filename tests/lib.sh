@@ -408,7 +408,8 @@ wait_until() {
 
 # ---------------------------------------------------------------- sessions
 
-# ls_field NAME COLUMN: one column (1 NAME ... 7 TITLE) of NAME's ls row.
+# ls_field NAME COLUMN: one column (1 NAME, 2 STATE, 3 PID, 4 SIZE,
+# 5 CREATED, 6 ATTACHED, 7 IDLE, 8 TTL, 9 TITLE) of NAME's ls row.
 ls_field() {
 	"$TETHER" ls 2>/dev/null </dev/null |
 	    awk -F '  +' -v n="$1" -v c="$2" 'NR > 1 && $1 == n { print $c }'

@@ -162,6 +162,7 @@ ok "bash: hosts from ssh config and known_hosts" \
 unlike "$got" '[*!|]|^nope$|^x$' "bash: no patterns, hashes or HostName values"
 is "$(bash_complete "tether --ti")" --timeout "bash: an option"
 all=$(bash_complete "tether -"; bash_complete "tether attach -"
+    bash_complete "tether kill -"
     bash_complete "tether log -")
 missing=
 for o in $helpopts; do
@@ -192,6 +193,13 @@ ok "bash: --log-size sizes" \
 ok "bash: --log-size sizes in the remote form" \
     has "$(bash_complete "tether --log-size ")" 0 32M 16G
 is "$(bash_complete "tether ls om")" omega "bash: ls completes a host"
+ok "bash: --ttl durations for new and the remote form" \
+    has "$(bash_complete "tether new x --ttl "; bash_complete "tether --ttl ")" 30m 7d
+is "$(bash_complete "tether kill --de")" --detached "bash: kill completes --detached"
+is "$(bash_complete "tether kill --detached om")" omega \
+    "bash: kill --detached completes a host"
+unlike "$(bash_complete "tether kill --detached ")" '^alpha$' \
+    "bash: kill --detached offers no session names"
 is "$(bash_complete "tether gamma ")" -- "bash: -- after the host"
 ok "bash: kill HOST completes the host's sessions" \
     has "$(bash_complete "tether kill --ssh fakessh gamma ")" remote1 remote2
@@ -273,8 +281,17 @@ if command -v zsh >/dev/null 2>&1; then
 	term_keys Tab
 	ok "zsh: --log-size sizes" wait_for_screen '(^| )16G( |$)'
 	term_keys C-u
+	term_keys -l "tether kill --deta"
+	term_keys Tab
+	ok "zsh: kill completes --detached" \
+	    wait_for_screen '^zsh# tether kill --detached *$'
+	term_keys C-u
+	term_keys -l "tether attach --tt"
+	term_keys Tab
+	ok "zsh: attach completes --ttl" wait_for_screen '^zsh# tether attach --ttl *$'
+	term_keys C-u
 else
-	skip "zsh is not installed (scripts/deps)" 10
+	skip "zsh is not installed (scripts/deps)" 12
 fi
 
 # fish, when it is there.
@@ -294,8 +311,12 @@ if command -v fish >/dev/null 2>&1; then
 	is "$(printf '%s\n' "$OUT" | cut -f1 | sort | tr '\n' ' ')" \
 	    "--log-size --log-size --lossless --lossless " \
 	    "fish: --log-size and --lossless for the remote form and attach"
+	run fish --no-config -c "source $top/completion/tether.fish
+	    complete -C'tether kill --de'; complete -C'tether new --tt'"
+	is "$(printf '%s\n' "$OUT" | cut -f1 | sort | tr '\n' ' ')" \
+	    "--detached --ttl " "fish: kill --detached and new --ttl"
 else
-	skip "fish is not installed" 5
+	skip "fish is not installed" 6
 fi
 
 done_testing

@@ -579,7 +579,7 @@ EOF
 # lines.sh wrote (the title it sets last is the session's title in ls), so
 # that a fresh client gets it all in the repaint rather than partly live.
 modelled() {
-	wait_until eval "[ \"\$(ls_field $1 7)\" = 'lines drawn' ]"
+	wait_until eval "[ \"\$(ls_field $1 9)\" = 'lines drawn' ]"
 }
 
 # history_check NAME N: session NAME (80x24) ran lines.sh; the reference
@@ -737,7 +737,7 @@ ok "modes 1: the program gets application cursor and keypad keys" \
 ok "modes 1: the program gets a bracketed paste" \
     wait_for_screen -t m1-sub '^GOT\[\^\[\[200~pasted text\^\[\[201~\]$'
 check_same "modes 1 after the keys" m1-ref m1-sub
-is "$(ls_field m1 7)" "Title One" "ls shows the session's title"
+is "$(ls_field m1 9)" "Title One" "ls shows the session's title"
 is "$(ls_field m1 4)" 80x24 "ls shows the session's size"
 # Detaching gives the terminal back without the session's modes: a client
 # run from a shell (a bash that does not use bracketed paste itself), ~.,
@@ -774,7 +774,7 @@ check_same "modes 2 (mouse 1002+1005, no wrap, insert, origin)" m2-ref m2-sub
 touch "$W/m2.ref.go2" "$W/m2.ses.go2"
 drawn m2 p2
 check_same "modes 2: output after the attach" m2-ref m2-sub
-is "$(ls_field m2 7)" "Second $(printf '\xc2\xb7') title" "ls shows the title set by OSC 0"
+is "$(ls_field m2 9)" "Second $(printf '\xc2\xb7') title" "ls shows the title set by OSC 0"
 is "$(ls_field m2 4)" 100x30 "ls shows the size 100x30"
 run "$TETHER" kill m2
 term_forget m2-ref

@@ -240,7 +240,7 @@ is "$RC" 0 "new lsx"
 run "$TETHER" ls
 is "$RC" 0 "ls exits 0"
 header=$(printf '%s\n' "$OUT" | head -n 1 | awk -F '  +' '{ $1 = $1; print }' OFS='|')
-is "$header" "NAME|STATE|PID|SIZE|CREATED|ATTACHED|TITLE" "ls header columns"
+is "$header" "NAME|STATE|PID|SIZE|CREATED|ATTACHED|IDLE|TTL|TITLE" "ls header columns"
 is "$(ls_field lsx 2)" detached "ls: STATE detached"
 hpid=$(ls_field lsx 3)
 like "$hpid" '^[0-9]+$' "ls: PID is a number"
@@ -252,7 +252,7 @@ is "$(ls_field lsx 4)" 80x24 "ls: SIZE of a session made without a terminal"
 like "$(ls_field lsx 5)" '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$' \
     "ls: CREATED is a date and time"
 is "$(ls_field lsx 6)" - "ls: ATTACHED is - when never attached"
-is "$(ls_field lsx 7)" "sleep 4545" "ls: TITLE is the command while the program set none"
+is "$(ls_field lsx 9)" "sleep 4545" "ls: TITLE is the command while the program set none"
 term_start l 90 20 "$TETHER" attach lsx
 wait_until session_is lsx attached
 is "$(ls_field lsx 2)" attached "ls: STATE attached"

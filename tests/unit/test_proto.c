@@ -201,6 +201,8 @@ test_rt_info(void)
 	memset(m.command, 'c', PROTO_TEXT_MAX - 1);
 	memset(m.title, 't', PROTO_TITLE_MAX - 1);
 	m.exited = 1;
+	m.active = 1700000123;
+	m.ttl = 0xfffffffeU;
 	buf_init(&b, 8192);
 	is_int(proto_put_info(&b, &m), 0, "put INFO");
 	is_int(one_frame(&b, &type, &body), 1, "INFO frame");
@@ -217,6 +219,8 @@ test_rt_info(void)
 	is_str(m2.command, m.command, "INFO command (1023 bytes)");
 	is_str(m2.title, m.title, "INFO title (255 bytes)");
 	is_int(m2.exited, 1, "INFO exited");
+	is_u64(m2.active, 1700000123, "INFO active (1.3)");
+	is_u64(m2.ttl, 0xfffffffeU, "INFO ttl (1.3)");
 	is_int(body.left, 0, "INFO body consumed");
 
 	/* Empty strings. */
@@ -582,10 +586,21 @@ test_body_cuts(void)
 	    "a 1.0 WELCOME (without the flags of 1.1) decodes");
 	is_int(w2.flags, 0, "and has no flags");
 	CUTS_TO("INFO", proto_put_info(&b, &m), proto_get_info(&cut, &m2),
-	    1);
-	rd_init(&cut, body.p, body.left - 1);
+	    13);
+	rd_init(&cut, body.p, body.left - 13);
 	is_int(proto_get_info(&cut, &m2), 0,
 	    "a 1.0 INFO (without exited, of 1.1) decodes");
+	rd_init(&cut, body.p, body.left - 12);
+	is_int(proto_get_info(&cut, &m2), 0,
+	    "a 1.1 INFO (without active and ttl, of 1.3) decodes");
+	is_u64(m2.ttl, 0, "and has no ttl");
+	bad = 0;
+	for (k = body.left - 11; k < body.left; k++) {
+		rd_init(&cut, body.p, k);
+		if (proto_get_info(&cut, &m2) != BUF_ERR_SHORT)
+			bad++;
+	}
+	is_int(bad, 0, "INFO cut inside active or ttl is BUF_ERR_SHORT");
 	CUTS("OUTPUT", proto_put_data(&b, MSG_OUTPUT, 1, "", 0),
 	    proto_get_data(&cut, &a, &dp, &dlen));
 	CUTS("ACK", proto_put_u64(&b, MSG_ACK, 1), proto_get_u64(&cut, &a));
