@@ -19,9 +19,9 @@ B	?= build
 
 CC	?= cc
 CFLAGS	?= -O2 -g
-# WERROR= turns warnings back into warnings: for builds with flags this
-# tree is not tested with (a distribution's hardening flags: glibc's
-# fortified write() warns of (void) casts the code makes on purpose).
+# WERROR= turns warnings back into warnings, for builds with flags this
+# tree is not developed with (debian/rules, as distributions do; the
+# package test still checks that the build has no warning).
 WERROR	?= -Werror
 WARN	= -Wall -Wextra $(WERROR) -Wshadow -Wpointer-arith -Wstrict-prototypes \
 	  -Wmissing-prototypes -Wno-unused-parameter

@@ -118,7 +118,7 @@ client_signal(int sig)
 	int		 saved = errno;
 	unsigned char	 c = (unsigned char)sig;
 
-	(void)write(client_sigpipe[1], &c, 1);
+	compat_write_ignore(write(client_sigpipe[1], &c, 1));
 	errno = saved;
 }
 
@@ -1167,7 +1167,7 @@ client_reset_modes(void)
 	    "\033[?1004l\033[?1005l\033[?1006l\033[?1015l\033[?2004l"
 	    "\033[?1l\033>\033[4l\033[?25h\033[0m";
 
-	(void)write(STDOUT_FILENO, reset, sizeof reset - 1);
+	compat_write_ignore(write(STDOUT_FILENO, reset, sizeof reset - 1));
 }
 
 /* Free the client's buffers. */
@@ -1243,7 +1243,7 @@ client_run(const struct client_opts *o)
 	client_process(&c);
 	client_loop(&c);
 	if (c.title_pushed)
-		(void)write(STDOUT_FILENO, "\033[23;0t", 7);
+		compat_write_ignore(write(STDOUT_FILENO, "\033[23;0t", 7));
 	if (!c.exited && isatty(STDOUT_FILENO))
 		client_reset_modes();
 	if (c.fd != -1) {

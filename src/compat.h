@@ -22,4 +22,16 @@ int	 compat_entropy(void *, size_t);
 void	 compat_cond_init(pthread_cond_t *);
 struct timespec compat_cond_deadline(int);
 
+/*
+ * A write whose failure there is nothing to do about (a self-pipe that is
+ * full already, a last word to a dying terminal). glibc's fortified
+ * headers mark write() warn_unused_result, and gcc does not accept a
+ * (void) cast for that, so Debian's build flags would fail -Werror.
+ */
+static inline void
+compat_write_ignore(ssize_t r)
+{
+	(void)r;
+}
+
 #endif

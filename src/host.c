@@ -171,7 +171,7 @@ host_signal(int sig)
 	int		 saved = errno;
 	unsigned char	 c = (unsigned char)sig;
 
-	(void)write(host_sigpipe[1], &c, 1);
+	compat_write_ignore(write(host_sigpipe[1], &c, 1));
 	errno = saved;
 }
 
@@ -1490,13 +1490,13 @@ host_main(const struct host_opts *o, int lfd, int ready)
 	compat_set_nonblock(lfd, 1);
 	if ((h.master = pty_spawn(&spec, &h.pid, why, sizeof why)) == -1) {
 		host_unlisten(&h);
-		(void)write(ready, why, strlen(why));
+		compat_write_ignore(write(ready, why, strlen(why)));
 		_exit(1);
 	}
 	if (chdir("/") == -1)
 		log_debug("chdir /: %s", strerror(errno));
 	h.model = model_start(&h.ring, h.screen);
-	(void)write(ready, "", 1);
+	compat_write_ignore(write(ready, "", 1));
 	close(ready);
 	log_debug("session %s: pid %ld, ring %zu bytes", h.name, (long)h.pid,
 	    h.ring.cap);

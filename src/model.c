@@ -115,7 +115,7 @@ model_main(void *arg)
 		m->fed = fed + n;
 		pthread_cond_broadcast(&m->done);
 		/* Full pipe: the host has not looked yet; one byte is enough. */
-		(void)write(m->wake_fd[1], "", 1);
+		compat_write_ignore(write(m->wake_fd[1], "", 1));
 	}
 	pthread_mutex_unlock(&m->wake);
 	return NULL;
