@@ -14,9 +14,7 @@
 
 #include "client.h"
 #include "config.h"
-#include "escape.h"
 #include "log.h"
-#include "screen.h"
 #include "sock.h"
 #include "ssh.h"
 #include "tether.h"
@@ -28,7 +26,7 @@ struct remote {
 	struct ssh_opts	 ssh;
 	struct ssh_conn	 conn;
 	struct config	*config;	/* the file's values and the options' */
-	struct config_settings set;	/* for this host, once it is known */
+	struct config_settings settings; /* for the host, once it is known */
 	int		 live;		/* conn holds a running ssh */
 	int		 dial_checked;	/* ssh_setup_dial has run */
 	const char	*name;		/* -s NAME, or the default */
@@ -38,7 +36,7 @@ struct remote {
 	char		 log_size[24];
 	char		 history[24];
 	char *const	*argv;		/* the command after --, or NULL */
-	char		*program;	/* --ssh's first word, ours to free */
+	char		*program;	/* the ssh command's first word, ours */
 	char		*first;		/* remote command: attach or create */
 	char		*again;		/* remote command: resume only */
 };
@@ -189,7 +187,7 @@ remote_options(struct remote *r, int argc, char **argv)
 static void
 remote_settle(struct remote *r)
 {
-	struct config_settings	*s = &r->set;
+	struct config_settings	*s = &r->settings;
 
 	config_resolve(r->config, r->ssh.host, s);
 	remote_ssh_command(r, s->ssh_command);
@@ -438,7 +436,7 @@ remote_init(struct remote *r, struct config *c)
 {
 	memset(r, 0, sizeof *r);
 	r->config = c;
-	config_defaults(&r->set);
+	config_defaults(&r->settings);
 	r->ssh.program = "ssh";
 	r->ssh.remote_tether = "tether";
 	r->timeout_ms = REMOTE_TIMEOUT_MS;
@@ -490,9 +488,9 @@ remote_main(int argc, char **argv, struct config *c)
 	memset(&co, 0, sizeof co);
 	co.name = r.name;
 	co.where = r.ssh.host;
-	co.escape = r.set.escape;
+	co.escape = r.settings.escape;
 	co.timeout_ms = r.timeout_ms;
-	co.lossless = r.set.lossless;
+	co.lossless = r.settings.lossless;
 	co.connect = remote_connect;
 	co.lost = remote_lost;
 	co.arg = &r;
@@ -643,8 +641,8 @@ remote_config(int argc, char **argv, struct config *c)
 	}
 	if (i < argc)
 		remote_usage("unexpected argument '%s'", argv[i]);
-	config_resolve(c, host, &r.set);
-	config_print(&r.set, stdout);
+	config_resolve(c, host, &r.settings);
+	config_print(&r.settings, stdout);
 	remote_free(&r);
 	return 0;
 }
