@@ -4,7 +4,8 @@
 # lines of ~/.ssh/config without patterns, and the unhashed names of
 # ~/.ssh/known_hosts) and session names: local ones from `tether ls`, and
 # remote ones from `tether ls HOST` when HOST is on the line and answers
-# within 2 seconds. Needs nothing from the bash-completion package.
+# within 2 seconds. A leading --config FILE is passed on to those. Needs
+# nothing from the bash-completion package.
 
 # Host names from the user's ssh files, one a line.
 _tether_hosts()
@@ -62,7 +63,8 @@ _tether_prog()
 # header. A host that does not answer within 2 seconds gives none.
 _tether_sessions()
 {
-	timeout 2 "$(_tether_prog)" ls "$@" </dev/null 2>/dev/null |
+	timeout 2 "$(_tether_prog)" "${_tether_cfg[@]}" ls "$@" \
+	    </dev/null 2>/dev/null |
 	    awk 'NR > 1 && NF > 0 { print $1 }'
 }
 
@@ -127,7 +129,7 @@ _tether_default()
 _tether()
 {
 	local cur w sub='' host='' want='' first='' i j start=1 dd=''
-	local -a _tether_words all ssh=()
+	local -a _tether_words all ssh=() _tether_cfg=()
 	local _tether_bword
 
 	# bash calls us with the command, the word to complete and the one
@@ -161,17 +163,34 @@ _tether()
 	local cword=$((${#_tether_words[@]} - 1))
 	cur=${_tether_words[cword]}
 
+	# --config FILE (or none) comes first: complete it, then complete
+	# the rest as if it were not there, passing it on to tether ls.
+	if [ "${_tether_words[1]}" = --config ] && [ "$cword" -ge 2 ]; then
+		if [ "$cword" -eq 2 ]; then
+			compopt -o filenames 2>/dev/null
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+			[[ none == "$cur"* ]] && COMPREPLY+=(none)
+			return 0
+		fi
+		_tether_cfg=(--config "${_tether_words[2]}")
+		_tether_words=("${_tether_words[0]}" "${_tether_words[@]:3}")
+		all=("${all[0]}" "${all[@]:3}")
+		cword=$((cword - 2))
+	fi
+
 	case ${_tether_words[1]} in
-	new | attach | a | ls | list | kill | log | help | bridge | dial)
+	new | attach | a | ls | list | kill | log | config | help | bridge | dial)
 		sub=${_tether_words[1]}
 		start=2
 		;;
 	esac
 	if [ "$cword" -eq 1 ]; then
 		if [[ $cur == -* ]]; then
-			_tether_reply -h --help -V --version "${ropts[@]}"
+			w=--config
+			[ ${#_tether_cfg[@]} -eq 0 ] || w=
+			_tether_reply -h --help -V --version $w "${ropts[@]}"
 		else
-			_tether_reply_hosts new attach ls kill log help
+			_tether_reply_hosts new attach ls kill log config help
 		fi
 		return 0
 	fi
@@ -235,9 +254,10 @@ _tether()
 		;;
 	esac
 
-	# ls, kill, log and the remote form: ssh options, then the host. Find
-	# the host anywhere on the line (-s NAME may come before it), and what
-	# the word before the cursor wants. For log, -p is --plain (no port).
+	# ls, kill, log, config and the remote form: ssh options, then the
+	# host (optional for config). Find the host anywhere on the line (-s
+	# NAME may come before it), and what the word before the cursor
+	# wants. For log, -p is --plain (no port).
 	for ((j = start; j < ${#all[@]}; j++)); do
 		[ "$j" -eq "$cword" ] && continue
 		w=${all[j]}
@@ -329,7 +349,7 @@ _tether()
 	fi
 
 	case $sub in
-	ls | list)
+	ls | list | config)
 		[ -z "$host" ] && _tether_reply_hosts
 		;;
 	kill)

@@ -1,7 +1,21 @@
 # fish completion for tether(1): commands, options, host names from
 # ~/.ssh/config (Host lines without patterns) and ~/.ssh/known_hosts
 # (unhashed names), and session names from `tether ls` (here, or on the
-# host on the line when it answers within 2 seconds).
+# host on the line when it answers within 2 seconds). A leading --config
+# FILE is passed on to those.
+
+# The words before the cursor (-c: and at it), without a leading
+# --config FILE.
+function __tether_words
+    set -l w (commandline -opc)
+    if contains -- -c $argv
+        set w (commandline -o)
+    end
+    if test "$w[2]" = --config
+        set w $w[1] $w[4..-1]
+    end
+    printf '%s\n' $w
+end
 
 function __tether_hosts
     set -l cfg ~/.ssh/config
@@ -46,17 +60,22 @@ end
 
 # Session names from `tether ls ARGS...`.
 function __tether_sessions
-    set -l prog (commandline -opc)[1]
+    set -l w (commandline -opc)
+    set -l prog $w[1]
+    set -l cfg
     command -q $prog; or set prog tether
-    timeout 2 $prog ls $argv </dev/null 2>/dev/null | awk 'NR > 1 && NF > 0 { print $1 }'
+    if test "$w[2]" = --config
+        set cfg --config $w[3]
+    end
+    timeout 2 $prog $cfg ls $argv </dev/null 2>/dev/null | awk 'NR > 1 && NF > 0 { print $1 }'
 end
 
 # The host on the line (options for ssh before it), and those options:
 # prints the options, one a line, then the host last; nothing without one.
 # For log, -f and -p are its own flags (-p is not the port).
 function __tether_host_args
-    set -l before (commandline -opc)
-    set -l w (commandline -o)
+    set -l before (__tether_words)
+    set -l w (__tether_words -c)
     set -l cur (math (count $before) + 1)
     # The word at the cursor, even an empty one, is not the host.
     if test -z (commandline -ct)
@@ -64,7 +83,7 @@ function __tether_host_args
     end
     set -l opts
     set -l i 2
-    if contains -- "$w[2]" ls list kill log
+    if contains -- "$w[2]" ls list kill log config
         set i 3
     end
     while test $i -le (count $w)
@@ -99,15 +118,21 @@ function __tether_remote_sessions
     __tether_sessions -o BatchMode=yes -o ConnectTimeout=2 $args
 end
 
+# Is the word being completed the file of a leading --config?
+function __tether_config_arg
+    set -l w (commandline -opc)
+    test (count $w) -eq 2; and test "$w[2]" = --config
+end
+
 # Is the word being completed the first argument after the command?
 function __tether_arg1
-    test (count (commandline -opc)) -eq 1
+    not __tether_config_arg; and test (count (__tether_words)) -eq 1
 end
 
 # kill: local sessions, or with a host first, the host's sessions;
 # with --detached, only a host.
 function __tether_kill_names
-    set -l w (commandline -opc)
+    set -l w (__tether_words)
     if contains -- --detached $w
         if not __tether_host_args >/dev/null
             __tether_hosts
@@ -129,7 +154,7 @@ end
 # log: a local session or a host, and after a host one of its sessions
 # (nothing after a local session, unless options make it a host).
 function __tether_log_names
-    set -l w (commandline -opc)
+    set -l w (__tether_words)
     set -l names
     set -l opts 0
     set -l i 3
@@ -162,17 +187,20 @@ function __tether_log_named
     test (count (__tether_host_args)) -gt 0
 end
 
-set -l cmds new attach a ls list kill log help
+set -l cmds new attach a ls list kill log config help
 complete -c tether -f
 complete -c tether -n __tether_arg1 -a new -d 'start a detached local session'
 complete -c tether -n __tether_arg1 -a attach -d 'attach to a local session'
 complete -c tether -n __tether_arg1 -a ls -d 'list sessions, here or on a host'
 complete -c tether -n __tether_arg1 -a kill -d 'end sessions'
 complete -c tether -n __tether_arg1 -a log -d 'print the output log of a session'
+complete -c tether -n __tether_arg1 -a config -d 'print the settings for a host'
 complete -c tether -n __tether_arg1 -a help -d 'print the usage'
+complete -c tether -n 'test (count (commandline -opc)) -eq 1' -l config -r -d 'configuration file, or none'
+complete -c tether -n __tether_config_arg -F -a none
 complete -c tether -n __tether_arg1 -s h -l help -d 'print the usage'
 complete -c tether -n __tether_arg1 -s V -l version -d 'print the version'
-complete -c tether -n "not __fish_seen_subcommand_from $cmds" -a '(__tether_hosts)' -d host
+complete -c tether -n "not __tether_config_arg; and not __fish_seen_subcommand_from $cmds" -a '(__tether_hosts)' -d host
 
 # new and attach
 complete -c tether -n '__fish_seen_subcommand_from attach a' -a '(__tether_sessions)' -d session
@@ -183,8 +211,8 @@ complete -c tether -n '__fish_seen_subcommand_from new attach a' -l ttl -x -a '3
 complete -c tether -n '__fish_seen_subcommand_from attach a' -s e -x -a none -d 'escape character'
 complete -c tether -n '__fish_seen_subcommand_from attach a' -l lossless -d 'never skip output for a slow link'
 
-# ls, kill and log
-complete -c tether -n '__fish_seen_subcommand_from ls list' -a '(__tether_hosts)' -d host
+# ls, kill, log and config
+complete -c tether -n '__fish_seen_subcommand_from ls list config' -a '(__tether_hosts)' -d host
 complete -c tether -n '__fish_seen_subcommand_from kill' -a '(__tether_kill_names)'
 complete -c tether -n '__fish_seen_subcommand_from kill' -l detached -d 'end every session nobody is attached to'
 complete -c tether -n '__fish_seen_subcommand_from log' -a '(__tether_log_names)'

@@ -13,10 +13,9 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "config.h"
 #include "duration.h"
-#include "escape.h"
 #include "log.h"
-#include "screen.h"
 #include "sock.h"
 #include "ssh.h"
 #include "tether.h"
@@ -27,19 +26,19 @@
 struct remote {
 	struct ssh_opts	 ssh;
 	struct ssh_conn	 conn;
+	struct config	*config;	/* the file's values and the options' */
+	struct config_settings settings; /* for the host, once it is known */
 	int		 live;		/* conn holds a running ssh */
 	int		 dial_checked;	/* ssh_setup_dial has run */
 	const char	*name;		/* -s NAME, or the default */
 	char		 defname[SOCK_NAME_MAX + 1];
-	int		 escape;
 	int		 timeout_ms;
-	const char	*ring;		/* --ring, passed on */
-	const char	*log_size;	/* --log-size, passed on */
-	int		 lossless;	/* --lossless: never skip output */
-	const char	*history;	/* --history, passed on */
-	const char	*ttl;		/* --ttl, passed on */
+	char		 ring[24];	/* passed on when set, else empty */
+	char		 log_size[24];
+	char		 history[24];
+	char		 ttl[24];	/* passed on when set, first only */
 	char *const	*argv;		/* the command after --, or NULL */
-	char		*program;	/* --ssh's first word, ours to free */
+	char		*program;	/* the ssh command's first word, ours */
 	char		*first;		/* remote command: attach or create */
 	char		*again;		/* remote command: resume only */
 };
@@ -63,7 +62,23 @@ remote_ssh_arg(struct remote *r, const char *opt, const char *value)
 		remote_usage("%s", "too many ssh options");
 }
 
-/* Split --ssh COMMAND into the program and options for ssh. */
+/* Take an option's value for keyword k, or exit with a usage error. */
+static void
+remote_set(struct remote *r, enum config_key k, const char *value)
+{
+	char	 why[256];
+
+	if (config_set(r->config, k, value, why, sizeof why) == -1) {
+		if (k == CONFIG_TTL)
+			remote_usage("--ttl: %s", why);
+		remote_usage("%s", why);
+	}
+}
+
+/*
+ * Split the ssh command into the program and options for ssh. Its options
+ * go after the command line's, so that those win (ssh takes the first).
+ */
 static void
 remote_ssh_command(struct remote *r, const char *cmd)
 {
@@ -91,56 +106,36 @@ remote_ssh_command(struct remote *r, const char *cmd)
 static int
 remote_option(struct remote *r, int argc, char **argv, int *i)
 {
+	static const struct {
+		const char	*name;
+		enum config_key	 key;
+	} valued[] = {
+		{ "--ssh", CONFIG_SSH_COMMAND },
+		{ "--remote-tether", CONFIG_REMOTE_TETHER },
+		{ "--timeout", CONFIG_TIMEOUT },
+		{ "--ring", CONFIG_RING },
+		{ "--history", CONFIG_HISTORY },
+		{ "--log-size", CONFIG_LOG_SIZE },
+		{ "--ttl", CONFIG_TTL },
+	};
 	const char	*a = argv[*i], *v = NULL;
-	char		 opt[3], why[128];
-	char		*end;
-	long		 n;
-	uint32_t	 secs;
+	char		 opt[3];
+	size_t		 k;
 
-	if (strcmp(a, "--ssh") == 0 || strcmp(a, "--remote-tether") == 0 ||
-	    strcmp(a, "--timeout") == 0 || strcmp(a, "--ring") == 0 ||
-	    strcmp(a, "--history") == 0 || strcmp(a, "--log-size") == 0 ||
-	    strcmp(a, "--ttl") == 0) {
+	for (k = 0; k < sizeof valued / sizeof valued[0]; k++) {
+		if (strcmp(a, valued[k].name) != 0)
+			continue;
 		if (*i + 1 >= argc)
 			remote_usage("%s needs a value", a);
-		v = argv[++*i];
-		if (strcmp(a, "--ssh") == 0)
-			remote_ssh_command(r, v);
-		else if (strcmp(a, "--remote-tether") == 0)
-			r->ssh.remote_tether = v;
-		else if (strcmp(a, "--ring") == 0)
-			r->ring = v;
-		else if (strcmp(a, "--log-size") == 0)
-			r->log_size = v;
-		else if (strcmp(a, "--ttl") == 0) {
-			/* Checked here: a typo must not reach the host. */
-			if (duration_parse(v, &secs, why, sizeof why) == -1)
-				remote_usage("--ttl: %s", why);
-			r->ttl = v;
-		}
-		else if (strcmp(a, "--history") == 0) {
-			n = strtol(v, &end, 10);
-			if (*end != '\0' || end == v || n < 0 ||
-			    n > SCREEN_HISTORY_MAX)
-				remote_usage("invalid --history '%s' (0 to "
-				    "100000 lines)", v);
-			r->history = v;
-		}
-		else {
-			n = strtol(v, &end, 10);
-			if (*end != '\0' || n < 1 || n > 3600)
-				remote_usage("invalid --timeout '%s' (1 to 3600 "
-				    "seconds)", v);
-			r->timeout_ms = (int)n * 1000;
-		}
+		remote_set(r, valued[k].key, argv[++*i]);
 		return 0;
 	}
 	if (strcmp(a, "--control-master") == 0) {
-		r->ssh.control_master = 1;
+		remote_set(r, CONFIG_CONTROL_MASTER, "yes");
 		return 0;
 	}
 	if (strcmp(a, "--lossless") == 0) {
-		r->lossless = 1;
+		remote_set(r, CONFIG_LOSSLESS, "yes");
 		return 0;
 	}
 	if (a[0] != '-' || a[1] == '\0')
@@ -164,8 +159,7 @@ remote_option(struct remote *r, int argc, char **argv, int *i)
 		r->name = v;
 		break;
 	case 'e':
-		if (escape_parse(v, &r->escape) == -1)
-			remote_usage("invalid escape character '%s'", v);
+		remote_set(r, CONFIG_ESCAPE, v);
 		break;
 	default:
 		opt[0] = '-';
@@ -177,14 +171,10 @@ remote_option(struct remote *r, int argc, char **argv, int *i)
 	return 0;
 }
 
-/*
- * Parse options and the host. Returns the index of the first argument
- * after the host (or argc).
- */
+/* Parse options; returns the index of the first other argument. */
 static int
-remote_parse(struct remote *r, int argc, char **argv)
+remote_options(struct remote *r, int argc, char **argv)
 {
-	char	 why[300];
 	int	 i;
 
 	for (i = 0; i < argc; i++) {
@@ -193,11 +183,51 @@ remote_parse(struct remote *r, int argc, char **argv)
 		if (remote_option(r, argc, argv, &i) == -1)
 			break;
 	}
+	return i;
+}
+
+/*
+ * Settle the settings for the host: the configuration's, then the
+ * command line's, turned into ssh's options and the bridge's.
+ */
+static void
+remote_settle(struct remote *r)
+{
+	struct config_settings	*s = &r->settings;
+
+	config_resolve(r->config, r->ssh.host, s);
+	remote_ssh_command(r, s->ssh_command);
+	r->ssh.remote_tether = s->remote_tether;
+	r->ssh.control_master = s->control_master;
+	if (CONFIG_ISSET(s, CONFIG_TIMEOUT))
+		r->timeout_ms = s->timeout * 1000;
+	if (CONFIG_ISSET(s, CONFIG_RING))
+		snprintf(r->ring, sizeof r->ring, "%zu", s->ring_size);
+	if (CONFIG_ISSET(s, CONFIG_LOG_SIZE))
+		snprintf(r->log_size, sizeof r->log_size, "%zu", s->log_size);
+	if (CONFIG_ISSET(s, CONFIG_HISTORY))
+		snprintf(r->history, sizeof r->history, "%zu", s->history);
+	if (s->ttl != 0)
+		snprintf(r->ttl, sizeof r->ttl, "%us", (unsigned)s->ttl);
+}
+
+/*
+ * Parse options and the host, and settle the settings for it. Returns
+ * the index of the first argument after the host (or argc).
+ */
+static int
+remote_parse(struct remote *r, int argc, char **argv)
+{
+	char	 why[300];
+	int	 i;
+
+	i = remote_options(r, argc, argv);
 	if (i == argc)
 		remote_usage("%s", "missing host");
 	if (ssh_check_host(argv[i], why, sizeof why) == -1)
 		remote_usage("%s", why);
 	r->ssh.host = argv[i];
+	remote_settle(r);
 	return i + 1;
 }
 
@@ -296,20 +326,20 @@ remote_command(struct remote *r, int resume)
 	remote_word(v, &n, 128, "bridge");
 	if (resume)
 		remote_word(v, &n, 128, "--resume");
-	if (r->log_size != NULL) {
+	if (r->log_size[0] != '\0') {
 		remote_word(v, &n, 128, "--log-size");
 		remote_word(v, &n, 128, r->log_size);
 	}
-	if (r->ring != NULL) {
+	if (r->ring[0] != '\0') {
 		remote_word(v, &n, 128, "--ring");
 		remote_word(v, &n, 128, r->ring);
 	}
-	if (r->history != NULL) {
+	if (r->history[0] != '\0') {
 		remote_word(v, &n, 128, "--history");
 		remote_word(v, &n, 128, r->history);
 	}
 	/* Only a session being created takes it; resuming needs none. */
-	if (r->ttl != NULL && !resume) {
+	if (r->ttl[0] != '\0' && !resume) {
 		remote_word(v, &n, 128, "--ttl");
 		remote_word(v, &n, 128, r->ttl);
 	}
@@ -415,12 +445,13 @@ remote_lost(void *arg, int final, char *why, size_t size)
 
 /* Set up the defaults every remote command shares. */
 static void
-remote_init(struct remote *r)
+remote_init(struct remote *r, struct config *c)
 {
 	memset(r, 0, sizeof *r);
+	r->config = c;
+	config_defaults(&r->settings);
 	r->ssh.program = "ssh";
 	r->ssh.remote_tether = "tether";
-	r->escape = ESCAPE_DEFAULT;
 	r->timeout_ms = REMOTE_TIMEOUT_MS;
 	if (getenv("TETHER_TIMEOUT_MS") != NULL)
 		r->timeout_ms = atoi(getenv("TETHER_TIMEOUT_MS"));
@@ -444,14 +475,14 @@ remote_free(struct remote *r)
 
 /* tether [options] [user@]host [-- command args...] */
 int
-remote_main(int argc, char **argv)
+remote_main(int argc, char **argv, struct config *c)
 {
 	struct remote		 r;
 	struct client_opts	 co;
 	char			 why[300];
 	int			 i, status;
 
-	remote_init(&r);
+	remote_init(&r, c);
 	i = remote_parse(&r, argc, argv);
 	if (i < argc) {
 		if (strcmp(argv[i], "--") != 0 || i + 1 == argc)
@@ -470,9 +501,9 @@ remote_main(int argc, char **argv)
 	memset(&co, 0, sizeof co);
 	co.name = r.name;
 	co.where = r.ssh.host;
-	co.escape = r.escape;
+	co.escape = r.settings.escape;
 	co.timeout_ms = r.timeout_ms;
-	co.lossless = r.lossless;
+	co.lossless = r.settings.lossless;
 	co.connect = remote_connect;
 	co.lost = remote_lost;
 	co.arg = &r;
@@ -505,13 +536,13 @@ remote_simple(struct remote *r, const char **words)
 
 /* tether ls [options] host */
 int
-remote_ls(int argc, char **argv)
+remote_ls(int argc, char **argv, struct config *c)
 {
 	struct remote	 r;
 	const char	*words[3];
 	int		 i, status;
 
-	remote_init(&r);
+	remote_init(&r, c);
 	i = remote_parse(&r, argc, argv);
 	if (i < argc)
 		remote_usage("unexpected argument '%s'", argv[i]);
@@ -525,7 +556,7 @@ remote_ls(int argc, char **argv)
 
 /* tether kill [options] host NAME..., or tether kill --detached host */
 int
-remote_kill(int argc, char **argv)
+remote_kill(int argc, char **argv, struct config *c)
 {
 	struct remote	 r;
 	const char	**words;
@@ -542,7 +573,7 @@ remote_kill(int argc, char **argv)
 	}
 	argc = k;
 	argv = rest;
-	remote_init(&r);
+	remote_init(&r, c);
 	i = remote_parse(&r, argc, argv);
 	if (i == argc && !detached)
 		remote_usage("%s", "kill needs a session name");
@@ -573,7 +604,7 @@ remote_kill(int argc, char **argv)
 
 /* tether log [options] [-f] [-p] host NAME */
 int
-remote_log(int argc, char **argv)
+remote_log(int argc, char **argv, struct config *c)
 {
 	struct remote	 r;
 	const char	*words[6];
@@ -591,7 +622,7 @@ remote_log(int argc, char **argv)
 		else
 			rest[k++] = argv[i];
 	}
-	remote_init(&r);
+	remote_init(&r, c);
 	i = remote_parse(&r, k, rest);
 	if (i == k)
 		remote_usage("%s", "log needs a session name");
@@ -615,4 +646,32 @@ remote_log(int argc, char **argv)
 	free(rest);
 	remote_free(&r);
 	return status;
+}
+
+/*
+ * tether config [options] [host]: the settings for host (without one,
+ * those local sessions get), one "keyword value" a line, as ssh -G shows
+ * its own. Options given here win, as they would for the real command.
+ */
+int
+remote_config(int argc, char **argv, struct config *c)
+{
+	struct remote	 r;
+	const char	*host = NULL;
+	char		 why[300];
+	int		 i;
+
+	remote_init(&r, c);
+	i = remote_options(&r, argc, argv);
+	if (i < argc) {
+		if (ssh_check_host(argv[i], why, sizeof why) == -1)
+			remote_usage("%s", why);
+		host = argv[i++];
+	}
+	if (i < argc)
+		remote_usage("unexpected argument '%s'", argv[i]);
+	config_resolve(c, host, &r.settings);
+	config_print(&r.settings, stdout);
+	remote_free(&r);
+	return 0;
 }

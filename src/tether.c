@@ -17,6 +17,7 @@
 
 #include "bridge.h"
 #include "client.h"
+#include "config.h"
 #include "dial.h"
 #include "duration.h"
 #include "escape.h"
@@ -42,6 +43,7 @@ struct opts {
 	int		 lossless;	/* never skip output for a slow link */
 	uint32_t	 ttl;		/* seconds detached, then end; 0 */
 	char *const	*argv;		/* the command after --, or NULL */
+	struct config	*config;	/* the file's values and the options' */
 };
 
 /* What the attach client needs to reach (or create) a local session. */
@@ -69,6 +71,7 @@ static const char usage_text[] =
 "       tether ls\n"
 "       tether kill NAME... | --detached\n"
 "       tether log [-f] [-p] NAME\n"
+"       tether config [options] [host]\n"
 "       tether --help | --version\n"
 "\n"
 "  host     a shell (or command) on host over ssh that survives network\n"
@@ -82,7 +85,12 @@ static const char usage_text[] =
 "           --detached: every session nobody is attached to\n"
 "  log      a session's output log (all output, the newest --log-size);\n"
 "           -f follows it, -p prints plain text without escapes\n"
+"  config   print the settings for host (without one: for local\n"
+"           sessions) from the configuration file and the options\n"
 "\n"
+"  --config FILE  first of all: read FILE (or none) instead of\n"
+"               ~/.config/tether/config, which sets these options\n"
+"               once, per Host pattern as ssh_config does\n"
 "  -s NAME      session name on host (default: this terminal window's)\n"
 "  -e CHAR      escape character: a character, ^X, or none (default ~)\n"
 "  --ring SIZE  output kept for reattaching, e.g. 8M (default), 64K..1G\n"
@@ -105,8 +113,8 @@ static const char usage_text[] =
 "  ~^Z suspend\n"
 "Exit status: the program's; 0 after detaching; 248 no tether on host,\n"
 "249 ssh authentication failed, 250 cannot connect, 251 session exists,\n"
-"252 version mismatch, 253 no such session (or it ended), 254 usage,\n"
-"255 other errors.\n"
+"252 version mismatch, 253 no such session (or it ended), 254 usage\n"
+"or configuration file error, 255 other errors.\n"
 "\n"
 "The manual: man tether\n";
 
@@ -132,76 +140,35 @@ check_name(const char *name)
 	}
 }
 
-/* A size such as 8M, 65536 or 1G, in bytes; exits on a bad one. */
-static unsigned long long
-parse_bytes(const char *s)
+/* Take an option's value for keyword k, or exit with a usage error. */
+static void
+set_option(struct config *c, enum config_key k, const char *value)
 {
-	char			*end;
-	unsigned long long	 v;
+	char	 why[256];
 
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || end == s || s[0] == '-' || v > (1ULL << 40))
-		usage_error("invalid size '%s'", s);
-	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
+	if (config_set(c, k, value, why, sizeof why) == -1) {
+		if (k == CONFIG_TTL)
+			usage_error("--ttl: %s", why);
+		usage_error("%s", why);
 	}
-	if (*end != '\0')
-		usage_error("invalid size '%s'", s);
-	return v;
 }
 
-/* Parse --ring. */
-static size_t
-parse_size(const char *s)
+/*
+ * Settle a local session's options: the configuration's lines before any
+ * Host, then the command line's.
+ */
+static void
+settle_options(struct opts *o)
 {
-	unsigned long long	 v = parse_bytes(s);
+	struct config_settings	 s;
 
-	if (v < RING_MIN || v > RING_MAX)
-		usage_error("ring size '%s' must be between 64K and 1G", s);
-	return (size_t)v;
-}
-
-/* Parse --log-size: 0 (no log), or 64K to 16G. */
-static size_t
-parse_log_size(const char *s)
-{
-	unsigned long long	 v = parse_bytes(s);
-
-	if (v != 0 && (v < OUTLOG_MIN || v > OUTLOG_MAX))
-		usage_error("log size '%s' must be 0 or between 64K and 16G",
-		    s);
-	return (size_t)v;
-}
-
-/* Parse --history: a number of lines. */
-static size_t
-parse_history(const char *s)
-{
-	char			*end;
-	unsigned long long	 v;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || s[0] == '-' ||
-	    v > SCREEN_HISTORY_MAX)
-		usage_error("history '%s' must be a number of lines from 0 "
-		    "to 100000", s);
-	return (size_t)v;
-}
-
-/* Parse --ttl: a duration such as 90s, 30m, 12h or 7d. */
-static uint32_t
-parse_ttl(const char *s)
-{
-	char		 why[128];
-	uint32_t	 secs;
-
-	if (duration_parse(s, &secs, why, sizeof why) == -1)
-		usage_error("--ttl: %s", why);
-	return secs;
+	config_resolve(o->config, NULL, &s);
+	o->escape = s.escape;
+	o->ring_size = s.ring_size;
+	o->log_size = s.log_size;
+	o->history = s.history;
+	o->lossless = s.lossless;
+	o->ttl = s.ttl;
 }
 
 /*
@@ -222,20 +189,18 @@ parse_session_args(int argc, char **argv, struct opts *o, int allow_escape)
 			break;
 		}
 		if (allow_escape && strcmp(argv[i], "-e") == 0 &&
-		    i + 1 < argc) {
-			if (escape_parse(argv[++i], &o->escape) == -1)
-				usage_error("invalid escape character '%s'",
-				    argv[i]);
-		} else if (strcmp(argv[i], "--ring") == 0 && i + 1 < argc)
-			o->ring_size = parse_size(argv[++i]);
+		    i + 1 < argc)
+			set_option(o->config, CONFIG_ESCAPE, argv[++i]);
+		else if (strcmp(argv[i], "--ring") == 0 && i + 1 < argc)
+			set_option(o->config, CONFIG_RING, argv[++i]);
 		else if (strcmp(argv[i], "--log-size") == 0 && i + 1 < argc)
-			o->log_size = parse_log_size(argv[++i]);
+			set_option(o->config, CONFIG_LOG_SIZE, argv[++i]);
 		else if (strcmp(argv[i], "--history") == 0 && i + 1 < argc)
-			o->history = parse_history(argv[++i]);
+			set_option(o->config, CONFIG_HISTORY, argv[++i]);
 		else if (strcmp(argv[i], "--ttl") == 0 && i + 1 < argc)
-			o->ttl = parse_ttl(argv[++i]);
+			set_option(o->config, CONFIG_TTL, argv[++i]);
 		else if (allow_escape && strcmp(argv[i], "--lossless") == 0)
-			o->lossless = 1;
+			set_option(o->config, CONFIG_LOSSLESS, "yes");
 		else if (argv[i][0] == '-' && argv[i][1] != '\0' && name == NULL)
 			usage_error("unknown option '%s'", argv[i]);
 		else if (name == NULL)
@@ -246,6 +211,7 @@ parse_session_args(int argc, char **argv, struct opts *o, int allow_escape)
 	if (name == NULL)
 		usage_error("%s", "missing session name");
 	check_name(name);
+	settle_options(o);
 	return name;
 }
 
@@ -439,7 +405,8 @@ bridge_env(const char *pair)
 /*
  * tether bridge: run by ssh on the server for `tether host`. Attaches to
  * the session, creating it unless --resume says the client had one, then
- * relays the protocol between ssh's stdin/stdout and the session.
+ * relays the protocol between ssh's stdin/stdout and the session. It reads
+ * no configuration file: the client's settings come as options.
  */
 static int
 cmd_bridge(int argc, char **argv, struct opts *o)
@@ -455,16 +422,17 @@ cmd_bridge(int argc, char **argv, struct opts *o)
 		else if (strcmp(argv[i], "--env") == 0 && i + 1 < argc)
 			bridge_env(argv[++i]);
 		else if (strcmp(argv[i], "--ring") == 0 && i + 1 < argc)
-			o->ring_size = parse_size(argv[++i]);
+			set_option(o->config, CONFIG_RING, argv[++i]);
 		else if (strcmp(argv[i], "--log-size") == 0 && i + 1 < argc)
-			o->log_size = parse_log_size(argv[++i]);
+			set_option(o->config, CONFIG_LOG_SIZE, argv[++i]);
 		else if (strcmp(argv[i], "--history") == 0 && i + 1 < argc)
-			o->history = parse_history(argv[++i]);
+			set_option(o->config, CONFIG_HISTORY, argv[++i]);
 		else if (strcmp(argv[i], "--ttl") == 0 && i + 1 < argc)
-			o->ttl = parse_ttl(argv[++i]);
+			set_option(o->config, CONFIG_TTL, argv[++i]);
 		else
 			usage_error("unknown bridge option '%s'", argv[i]);
 	}
+	settle_options(o);
 	if (i + 1 >= argc)
 		usage_error("%s", "bridge needs -- NAME");
 	l.name = argv[i + 1];
@@ -923,11 +891,40 @@ cmd_log(int argc, char **argv)
 	}
 }
 
+/* Run the command in argv[0]; its exit status. */
+static int
+dispatch(int argc, char **argv, struct opts *o)
+{
+	const char	*cmd = argv[0];
+
+	if (strcmp(cmd, "new") == 0)
+		return cmd_new(argc - 1, argv + 1, o);
+	if (strcmp(cmd, "attach") == 0 || strcmp(cmd, "a") == 0)
+		return cmd_attach(argc - 1, argv + 1, o);
+	if (strcmp(cmd, "ls") == 0 || strcmp(cmd, "list") == 0)
+		return argc > 1 ? remote_ls(argc - 1, argv + 1, o->config) :
+		    cmd_ls(argc - 1, argv + 1);
+	if (strcmp(cmd, "kill") == 0)
+		return kill_is_remote(argc - 1, argv + 1) ?
+		    remote_kill(argc - 1, argv + 1, o->config) :
+		    cmd_kill(argc - 1, argv + 1);
+	if (strcmp(cmd, "log") == 0)
+		return log_is_remote(argc - 1, argv + 1) ?
+		    remote_log(argc - 1, argv + 1, o->config) :
+		    cmd_log(argc - 1, argv + 1);
+	if (strcmp(cmd, "config") == 0)
+		return remote_config(argc - 1, argv + 1, o->config);
+	return remote_main(argc, argv, o->config);
+}
+
 int
 main(int argc, char **argv)
 {
+	struct config	 config;
 	struct opts	 o;
-	const char	*cmd;
+	const char	*path = NULL, *cmd;
+	char		 why[1024];
+	int		 status;
 
 	log_open(getenv("TETHER_DEBUG"));
 	log_setname("client");
@@ -938,9 +935,19 @@ main(int argc, char **argv)
 	o.ring_size = RING_DEFAULT;
 	o.log_size = OUTLOG_DEFAULT;
 	o.history = SCREEN_HISTORY_DEFAULT;
+	config_init(&config);
+	o.config = &config;
+	if (argc >= 2 && strcmp(argv[1], "--config") == 0) {
+		if (argc < 3)
+			usage_error("%s", "--config needs a file (or none)");
+		path = argv[2];
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 2)
 		usage_error("%s", "missing command");
 	cmd = argv[1];
+	/* Help works whatever the file says. */
 	if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 ||
 	    strcmp(cmd, "help") == 0) {
 		fputs(usage_text, stdout);
@@ -951,24 +958,17 @@ main(int argc, char **argv)
 		    PROTO_MAJOR, PROTO_MINOR);
 		return 0;
 	}
-	if (strcmp(cmd, "new") == 0)
-		return cmd_new(argc - 2, argv + 2, &o);
-	if (strcmp(cmd, "attach") == 0 || strcmp(cmd, "a") == 0)
-		return cmd_attach(argc - 2, argv + 2, &o);
-	if (strcmp(cmd, "ls") == 0 || strcmp(cmd, "list") == 0)
-		return argc > 2 ? remote_ls(argc - 2, argv + 2) :
-		    cmd_ls(argc - 2, argv + 2);
-	if (strcmp(cmd, "kill") == 0)
-		return kill_is_remote(argc - 2, argv + 2) ?
-		    remote_kill(argc - 2, argv + 2) :
-		    cmd_kill(argc - 2, argv + 2);
-	if (strcmp(cmd, "bridge") == 0)
+	/* ssh runs these on the server: the client's settings come along. */
+	if (strcmp(argv[1], "bridge") == 0)
 		return cmd_bridge(argc - 2, argv + 2, &o);
-	if (strcmp(cmd, "dial") == 0)
+	if (strcmp(argv[1], "dial") == 0)
 		return dial_main(argc - 2, argv + 2);
-	if (strcmp(cmd, "log") == 0)
-		return log_is_remote(argc - 2, argv + 2) ?
-		    remote_log(argc - 2, argv + 2) :
-		    cmd_log(argc - 2, argv + 2);
-	return remote_main(argc - 1, argv + 1);
+	if (config_load(&config, path, why, sizeof why) == -1) {
+		fprintf(stderr, "tether: %s\n", why);
+		config_free(&config);
+		return EXIT_USAGE;
+	}
+	status = dispatch(argc - 1, argv + 1, &o);
+	config_free(&config);
+	return status;
 }

@@ -20,9 +20,12 @@
 #define EXIT_AUTH	249	/* ssh authentication or host key failed */
 #define EXIT_NOTETHER	248	/* no tether on the remote host */
 
-int	remote_main(int, char **);
-int	remote_ls(int, char **);
-int	remote_kill(int, char **);
-int	remote_log(int, char **);
+struct config;
+
+int	remote_main(int, char **, struct config *);
+int	remote_ls(int, char **, struct config *);
+int	remote_kill(int, char **, struct config *);
+int	remote_log(int, char **, struct config *);
+int	remote_config(int, char **, struct config *);
 
 #endif

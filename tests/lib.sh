@@ -227,6 +227,7 @@ world_init() {
 	unset TMUX TMUX_PANE TETHER_SESSION PROMPT_COMMAND
 	export XDG_RUNTIME_DIR=$XDG
 	export XDG_STATE_HOME=$W/state	# output logs: $W/state/tether
+	export XDG_CONFIG_HOME=$W/config	# no tether config but the test's
 	export TETHER_DEBUG=$W/debug.log
 	export TETHER_TEST_WORLD=$W	# marks every process of this world
 	export TERM=xterm-256color

@@ -44,9 +44,18 @@ for o in $helpopts; do
 	    missing="$missing $o"
 done
 is "$missing" "" "every option --help lists is in the manual"
-for c in new attach ls kill; do
+for c in new attach ls kill config; do
 	like "$text" "^ +$c " "the manual describes $c"
 done
+like "$text" '^CONFIGURATION' "the manual has a CONFIGURATION section"
+# Every keyword tether config prints is in the manual.
+run "$TETHER" --config none config
+missing=
+for k in $(printf '%s\n' "$OUT" | cut -d' ' -f1); do
+	printf '%s\n' "$text" | grep -qiE "^ +$k " || missing="$missing $k"
+done
+ok "tether config prints keywords" test -n "$OUT"
+is "$missing" "" "every keyword is described in the manual"
 
 # ---------------------------------------------------------------- install
 
@@ -156,7 +165,7 @@ has() {
 run bash --norc --noprofile -c ". $top/completion/tether.bash && complete -p tether"
 like "$OUT" '^complete -F _tether tether$' "bash: the completion loads"
 got=$(bash_complete "tether ")
-ok "bash: subcommands" has "$got" new attach ls kill log help
+ok "bash: subcommands" has "$got" new attach ls kill log config help
 ok "bash: hosts from ssh config and known_hosts" \
     has "$got" gamma beta.example omega delta.example epsilon
 unlike "$got" '[*!|]|^nope$|^x$' "bash: no patterns, hashes or HostName values"
@@ -200,6 +209,14 @@ is "$(bash_complete "tether kill --detached om")" omega \
     "bash: kill --detached completes a host"
 unlike "$(bash_complete "tether kill --detached ")" '^alpha$' \
     "bash: kill --detached offers no session names"
+is "$(bash_complete "tether config om")" omega "bash: config completes a host"
+is "$(bash_complete "tether --config no")" none "bash: --config none"
+ok "bash: --config completes a file" \
+    has "$(cd "$W" && bash_complete "tether --config bin/fake")" bin/fakessh
+is "$(bash_complete "tether --config x --ri")" --ring \
+    "bash: options after --config FILE"
+is "$(bash_complete "tether --config none attach al")" alpha \
+    "bash: a command after --config FILE"
 is "$(bash_complete "tether gamma ")" -- "bash: -- after the host"
 ok "bash: kill HOST completes the host's sessions" \
     has "$(bash_complete "tether kill --ssh fakessh gamma ")" remote1 remote2
@@ -290,8 +307,18 @@ if command -v zsh >/dev/null 2>&1; then
 	term_keys Tab
 	ok "zsh: attach completes --ttl" wait_for_screen '^zsh# tether attach --ttl *$'
 	term_keys C-u
+	term_keys -l "tether --config x conf"
+	term_keys Tab
+	ok "zsh: config after --config FILE" \
+	    wait_for_screen '^zsh# tether --config x config *$'
+	term_keys C-u
+	term_keys -l "tether --config none attach al"
+	term_keys Tab
+	ok "zsh: a session after --config FILE" \
+	    wait_for_screen '^zsh# tether --config none attach alpha *$'
+	term_keys C-u
 else
-	skip "zsh is not installed (scripts/deps)" 12
+	skip "zsh is not installed (scripts/deps)" 14
 fi
 
 # fish, when it is there.
@@ -315,8 +342,12 @@ if command -v fish >/dev/null 2>&1; then
 	    complete -C'tether kill --de'; complete -C'tether new --tt'"
 	is "$(printf '%s\n' "$OUT" | cut -f1 | sort | tr '\n' ' ')" \
 	    "--detached --ttl " "fish: kill --detached and new --ttl"
+	run fish --no-config -c "source $top/completion/tether.fish
+	    complete -C'tether --config x conf'; complete -C'tether --config n'"
+	is "$(printf '%s\n' "$OUT" | cut -f1 | tr '\n' ' ')" "config none " \
+	    "fish: config after --config FILE, and --config none"
 else
-	skip "fish is not installed" 6
+	skip "fish is not installed" 7
 fi
 
 done_testing
