@@ -17,6 +17,7 @@
 
 #include "bridge.h"
 #include "client.h"
+#include "deploy.h"
 #include "dial.h"
 #include "escape.h"
 #include "host.h"
@@ -766,6 +767,7 @@ main(int argc, char **argv)
 {
 	struct opts	 o;
 	const char	*cmd;
+	char		 version[128];
 
 	log_open(getenv("TETHER_DEBUG"));
 	log_setname("client");
@@ -785,10 +787,12 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
-		printf("tether %s (protocol %d.%d)\n", TETHER_VERSION,
-		    PROTO_MAJOR, PROTO_MINOR);
+		deploy_version(version, sizeof version);
+		printf("%s\n", version);
 		return 0;
 	}
+	if (strcmp(cmd, "--install") == 0)
+		return remote_install(argc - 2, argv + 2);
 	if (strcmp(cmd, "new") == 0)
 		return cmd_new(argc - 2, argv + 2, &o);
 	if (strcmp(cmd, "attach") == 0 || strcmp(cmd, "a") == 0)

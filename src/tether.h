@@ -19,10 +19,12 @@
 #define EXIT_CONNECT	250	/* unknown host, refused, unreachable */
 #define EXIT_AUTH	249	/* ssh authentication or host key failed */
 #define EXIT_NOTETHER	248	/* no tether on the remote host */
+#define EXIT_INSTALL	247	/* tether --install could not install */
 
 int	remote_main(int, char **);
 int	remote_ls(int, char **);
 int	remote_kill(int, char **);
 int	remote_log(int, char **);
+int	remote_install(int, char **);
 
 #endif
