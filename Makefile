@@ -88,11 +88,11 @@ $(B)/%.o: src/%.c src/*.h | $(B) $(STATICINC)
 SB	= build-static
 static:
 	@if command -v musl-gcc >/dev/null 2>&1; then \
-		$(MAKE) B=$(SB) STATIC=musl CC=musl-gcc $(SB)/tether; \
+		$(MAKE) B=$(SB) SAN= STATIC=musl CC=musl-gcc $(SB)/tether; \
 	else \
 		echo "make static: no musl-gcc (apt-get install musl-tools);" \
 		    "linking glibc statically"; \
-		$(MAKE) B=$(SB) STATIC=glibc $(SB)/tether; \
+		$(MAKE) B=$(SB) SAN= STATIC=glibc $(SB)/tether; \
 	fi
 
 $(B)/tests/%: tests/unit/%.c tests/tap.h $(LIBOBJS) | $(B)/tests
@@ -104,8 +104,9 @@ $(B)/tests/%: tests/helpers/%.c $(LIBOBJS) | $(B)/tests
 $(B) $(B)/tests:
 	mkdir -p $@
 
-# Unit tests and end-to-end tests against this build.
-check: $(B)/tether $(UNITS) $(HELPERS)
+# Unit tests and end-to-end tests against this build (tests/e2e/deploy.sh
+# installs the static build on the test server).
+check: $(B)/tether $(UNITS) $(HELPERS) static
 	tests/run $(B)
 
 # The same suite built with AddressSanitizer and UBSan.
