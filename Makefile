@@ -195,7 +195,7 @@ install: $(B)/tether
 
 uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/tether/tether-static
-	-rmdir $(DESTDIR)$(LIBDIR)/tether 2>/dev/null
+	rmdir $(DESTDIR)$(LIBDIR)/tether 2>/dev/null || true
 	rm -f $(DESTDIR)$(BINDIR)/tether $(DESTDIR)$(MANDIR)/man1/tether.1 \
 	    $(DESTDIR)$(BASHCOMPDIR)/tether $(DESTDIR)$(ZSHCOMPDIR)/_tether \
 	    $(DESTDIR)$(FISHCOMPDIR)/tether.fish

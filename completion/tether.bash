@@ -134,9 +134,9 @@ _tether()
 	# before it.
 	[ $# -ge 2 ] && _tether_bword=$2
 	local -a ropts=(-4 -6 -A -D -e -F -i -J -L -l -o -p -R -s
-	    --control-master --history --log-size --lossless --remote-tether
-	    --ring --ssh --timeout)
-	local valopts=" -D -e -F -i -J -L -l -o -p -R -s --history --log-size --remote-tether --ring --ssh --timeout "
+	    --control-master --history --install --install-binary --log-size
+	    --lossless --remote-tether --ring --ssh --timeout)
+	local valopts=" -D -e -F -i -J -L -l -o -p -R -s --history --install-binary --log-size --remote-tether --ring --ssh --timeout "
 	local -a logsizes=(0 64K 1M 32M 256M 1G 16G)
 
 	# The words up to the cursor, split at blanks only (so that a:b and
@@ -271,7 +271,7 @@ _tether()
 		_tether_reply none
 		return 0
 		;;
-	-i | -F)
+	-i | -F | --install-binary)
 		compopt -o filenames 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return 0
