@@ -600,7 +600,7 @@ remote_main(int argc, char **argv)
 	struct remote		 r;
 	struct client_opts	 co;
 	char			 why[300];
-	int			 i, status;
+	int			 i, status, was;
 
 	remote_init(&r);
 	i = remote_parse(&r, argc, argv);
@@ -633,11 +633,17 @@ remote_main(int argc, char **argv)
 	if ((status == EXIT_NOTETHER && r.offer) ||
 	    (status == EXIT_VERSION && r.nconnects == 1 && !r.tether_given &&
 	    isatty(STDIN_FILENO) && isatty(STDERR_FILENO))) {
+		was = status;
 		if ((status = remote_offer(&r, status)) == 0) {
 			r.nconnects = 0;
 			status = client_run(&co);
 			if (r.live)
 				remote_lost(&r, 1, why, sizeof why);
+			/* The old bridge made the session, an old host. */
+			if (was == EXIT_VERSION && status == EXIT_VERSION)
+				fprintf(stderr, "tether: session %s on %s "
+				    "belongs to the older tether; start another "
+				    "with -s NAME\n", r.name, r.ssh.host);
 		}
 	}
 	remote_free(&r);

@@ -167,4 +167,36 @@ is "$(term_exit_status)" 248 "answered n: 248"
 like "$(term_text)" 'run tether --install testhost' "answered n: the hint"
 ok "answered n: nothing installed" test ! -e "$RHOME/.local"
 
+# --- a tether of another protocol: not installed; in ~/.local/bin, 252
+# offers the upgrade
+run make -C "$top" -s static SB="$W/old" VERSION=0.0.9 CPPFLAGS=-DPROTO_MAJOR=0
+is "$RC" 0 "a static tether of another protocol builds"
+OLDV=$("$W/old/tether" --version)
+is "$OLDV" "tether 0.0.9 (protocol 0.$(sed -n 's/^#define PROTO_MINOR[^0-9]*\([0-9]*\).*/\1/p' \
+    "$top/src/proto.h"))" "its --version differs"
+CLIENT=$TETHER
+rt --install --install-binary "$W/old/tether" testhost
+is "$RC" 247 "--install of another version: 247"
+like "$ERR" '^tether: testhost: the copied tether does not run on the host: tether 0\.0\.9' \
+    "--install of another version: its --version is not ours"
+is "$(ls -A "$RBIN" 2>/dev/null)" "" "--install of another version: nothing left"
+"${SSHBED_SSH[@]}" testhost 'mkdir -p ~/.local/bin && cat >~/.local/bin/tether &&
+    chmod 755 ~/.local/bin/tether' <"$W/old/tether"
+term_start t4 100 24 "$STATIC" "${SSHOPT[@]}" -s vers testhost
+wait_for_screen "testhost has tether 0\.0\.9 \(protocol 0\.[0-9]+\) in ~/\.local/bin, this is tether [0-9.]+ \(protocol [0-9.]+\)\. Install this version there\? \[y/N\]" ||
+    bail "no offer to upgrade"
+pass "252 with the old tether in ~/.local/bin: the offer to upgrade"
+term_type y
+wait_for_screen "^installed .* in ~/\.local/bin on testhost"
+is "$(term_exit_status)" 252 "the session the old tether made: still 252"
+like "$(term_text)" 'session vers on testhost belongs to the older tether' \
+    "the session the old tether made: says so"
+ok "upgraded: ~/.local/bin/tether is this version" cmp -s "$STATIC" "$RBIN/tether"
+is "$(ls -A "$RBIN")" tether "upgraded: no temporary file left"
+term_start t5 80 24 "$TETHER" "${SSHOPT[@]}" -s vers2 testhost -- \
+    "${INNER_SHELL[@]}"
+wait_for_screen 'in\$' || bail "no remote shell after the upgrade"
+term_type 'exit 4'
+is "$(term_exit_status)" 4 "upgraded: a new session works"
+
 done_testing
