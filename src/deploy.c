@@ -29,12 +29,14 @@
 #define DEPLOY_WAIT_MS	60000		/* for ssh to exit after its output */
 
 /*
- * What the server runs to describe itself, one answer a line: its system,
+ * What the server runs to describe itself, one answer a line after a
+ * marker (a login shell's startup files may print first): its system,
  * machine, home, the tether on its PATH and that one's --version, and the
  * --version of ~/.local/bin/tether. Every line is always printed.
  */
+#define DEPLOY_MARK	"tether-probe\n"
 static const char deploy_probe_sh[] =
-	"uname -s; uname -m; echo \"$HOME\"; "
+	"echo tether-probe; uname -s; uname -m; echo \"$HOME\"; "
 	"p=$(command -v tether 2>/dev/null) || p=; echo \"$p\"; v=; "
 	"[ -z \"$p\" ] || v=$(\"$p\" --version 2>/dev/null | head -n 1); "
 	"echo \"$v\"; v=; [ ! -x \"$HOME/.local/bin/tether\" ] || "
@@ -345,6 +347,7 @@ deploy_probe(const struct ssh_opts *o, struct deploy_probe *p, char *why,
     size_t size)
 {
 	char	 out[DEPLOY_OUT];
+	char	*text;
 	int	 status;
 
 	memset(p, 0, sizeof *p);
@@ -352,12 +355,22 @@ deploy_probe(const struct ssh_opts *o, struct deploy_probe *p, char *why,
 	    sizeof out, why, size);
 	if (status != 0)
 		return status;
-	deploy_line(out, 0, p->system, sizeof p->system);
-	deploy_line(out, 1, p->machine, sizeof p->machine);
-	deploy_line(out, 2, p->home, sizeof p->home);
-	deploy_line(out, 3, p->found, sizeof p->found);
-	deploy_line(out, 4, p->found_version, sizeof p->found_version);
-	deploy_line(out, 5, p->local_version, sizeof p->local_version);
+	if (strncmp(out, DEPLOY_MARK, strlen(DEPLOY_MARK)) == 0)
+		text = out;
+	else if ((text = strstr(out, "\n" DEPLOY_MARK)) != NULL)
+		text++;
+	else {
+		snprintf(why, size, "%s did not answer what system it runs",
+		    o->host);
+		return EXIT_INSTALL;
+	}
+	text += strlen(DEPLOY_MARK);
+	deploy_line(text, 0, p->system, sizeof p->system);
+	deploy_line(text, 1, p->machine, sizeof p->machine);
+	deploy_line(text, 2, p->home, sizeof p->home);
+	deploy_line(text, 3, p->found, sizeof p->found);
+	deploy_line(text, 4, p->found_version, sizeof p->found_version);
+	deploy_line(text, 5, p->local_version, sizeof p->local_version);
 	log_debug("install: %s is %s %s, home %s, tether '%s' (%s), local "
 	    "(%s)", o->host, p->system, p->machine, p->home, p->found,
 	    p->found_version, p->local_version);

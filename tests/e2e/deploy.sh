@@ -101,12 +101,17 @@ is "$(nlines "$ERR")" 1 "a host of another machine: one line"
 rm -f "$W/tt/bin/uname"
 ok "nothing was installed by the refusals" test ! -e "$RBIN/tether"
 
-# --- --install, finding the static build beside the client
+# --- --install, finding the static build beside the client, past a
+# login shell that talks (the user's .bashrc, which bash reads under sshd)
 mkdir -p "$W/inst/bin" "$W/inst/lib/tether"
 cp "$TETHER" "$W/inst/bin/tether"
 cp "$STATIC" "$W/inst/lib/tether/tether-static"
 CLIENT=$W/inst/bin/tether
+printf 'echo "hello from bashrc"\n' >"$RHOME/.bashrc"
+run "${SSHBED_SSH[@]}" testhost true
+is "$OUT" "hello from bashrc" "the login shell prints before any command"
 rt --install testhost
+rm -f "$RHOME/.bashrc"
 is "$RC" 0 "--install exits 0"
 like "$OUT" '^installed tether [0-9.]+ \(protocol [0-9.]+\) in ~/\.local/bin on testhost$' \
     "--install says what it installed where"
