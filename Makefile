@@ -5,6 +5,7 @@
 VERSION	= 0.1.0
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
+LIBDIR	?= $(PREFIX)/lib
 MANDIR	?= $(PREFIX)/share/man
 # Shell completions, where Debian's shells look: zsh reads vendor-completions
 # for /usr and site-functions for /usr/local.
@@ -25,18 +26,42 @@ CFLAGS	?= -O2 -g
 WERROR	?= -Werror
 WARN	= -Wall -Wextra $(WERROR) -Wshadow -Wpointer-arith -Wstrict-prototypes \
 	  -Wmissing-prototypes -Wno-unused-parameter
-STD	= -std=c17 -D_GNU_SOURCE -DTETHER_VERSION='"$(VERSION)"'
+STD	= -std=c17 -D_GNU_SOURCE -DTETHER_VERSION='"$(VERSION)"' \
+	  -DTETHER_LIBDIR='"$(LIBDIR)"'
 ifeq ($(SAN),1)
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	   -fno-omit-frame-pointer
 endif
 ALL_CFLAGS  = $(STD) $(WARN) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+# The static build (make static, below).
+ifneq ($(STATIC),)
+ALL_LDFLAGS += -static
+endif
+ifeq ($(STATIC),musl)
+# musl-gcc sees only musl's headers: libvterm's and the kernel's (for
+# netlink) are linked into $(B)/include. Debian's libvterm.a was built
+# against glibc with _FORTIFY_SOURCE: src/fortify.c gives it the checked
+# functions musl lacks.
+VTERM_INC  = $(shell pkg-config --variable=includedir vterm 2>/dev/null || echo /usr/include)
+KERNEL_INC = /usr/include
+STATICINC  = $(B)/include/vterm.h
+STATICOBJS = $(B)/fortify.o
+ALL_CFLAGS += -I$(B)/include
+
+$(STATICINC): | $(B)
+	mkdir -p $(B)/include
+	ln -sfn $(VTERM_INC)/vterm_keycodes.h $(B)/include/vterm_keycodes.h
+	ln -sfn $(KERNEL_INC)/linux $(B)/include/linux
+	ln -sfn $(KERNEL_INC)/asm-generic $(B)/include/asm-generic
+	ln -sfn $(KERNEL_INC)/$$(gcc -print-multiarch)/asm $(B)/include/asm
+	ln -sfn $(VTERM_INC)/vterm.h $@
+endif
 # libvterm is linked statically, so the binary copied to a server needs
 # no library there.
 LIBS	= $(shell pkg-config --variable=libdir vterm 2>/dev/null || echo /usr/lib/x86_64-linux-gnu)/libvterm.a -lpthread
 
-LIBSRCS	= src/bridge.c src/buf.c src/client.c src/compat.c src/config.c src/dial.c src/duration.c src/escape.c src/host.c \
+LIBSRCS	= src/bridge.c src/buf.c src/client.c src/compat.c src/config.c src/deploy.c src/dial.c src/duration.c src/escape.c src/host.c \
 	  src/log.c src/logind.c src/netwatch.c src/outlog.c src/proto.c src/pty.c src/remote.c src/model.c src/ring.c src/screen.c \
 	  src/sock.c src/ssh.c src/tty.c \
 	  src/xmalloc.c
@@ -45,18 +70,34 @@ UNITS	= $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/*.c))
 HELPERS	= $(patsubst tests/helpers/%.c,$(B)/tests/%,$(wildcard tests/helpers/*.c))
 
 .PHONY: all check check-unit check-san test install uninstall clean format deps quickstart \
-	bench fuzz fuzz-build fuzz-check fuzz-seeds
+	bench fuzz fuzz-build fuzz-check fuzz-seeds static
 
 all: $(B)/tether tether
 
 tether: $(B)/tether
 	@if [ "$(B)" = build ]; then ln -sf build/tether tether; fi
 
-$(B)/tether: $(LIBOBJS) $(B)/tether.o
+$(B)/tether: $(LIBOBJS) $(B)/tether.o $(STATICOBJS)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
-$(B)/%.o: src/%.c src/*.h | $(B)
+$(B)/%.o: src/%.c src/*.h | $(B) $(STATICINC)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The binary `tether --install` copies to servers: linked statically, so
+# that it runs on any Linux of the same architecture. With musl (Debian's
+# musl-tools) when musl-gcc is there: a static glibc binary would still
+# load the server's own NSS modules for getaddrinfo, which must match the
+# glibc it was built with. Without musl-gcc, a static glibc binary. Built
+# in build-static/ (STATIC=musl or glibc says which, to the recursion).
+SB	= build-static
+static:
+	@if command -v musl-gcc >/dev/null 2>&1; then \
+		$(MAKE) B=$(SB) SAN= STATIC=musl CC=musl-gcc $(SB)/tether; \
+	else \
+		echo "make static: no musl-gcc (apt-get install musl-tools);" \
+		    "linking glibc statically"; \
+		$(MAKE) B=$(SB) SAN= STATIC=glibc $(SB)/tether; \
+	fi
 
 $(B)/tests/%: tests/unit/%.c tests/tap.h $(LIBOBJS) | $(B)/tests
 	$(CC) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(LIBOBJS) $(LIBS)
@@ -67,8 +108,9 @@ $(B)/tests/%: tests/helpers/%.c $(LIBOBJS) | $(B)/tests
 $(B) $(B)/tests:
 	mkdir -p $@
 
-# Unit tests and end-to-end tests against this build.
-check: $(B)/tether $(UNITS) $(HELPERS)
+# Unit tests and end-to-end tests against this build (tests/e2e/deploy.sh
+# installs the static build on the test server).
+check: $(B)/tether $(UNITS) $(HELPERS) static
 	tests/run $(B)
 
 # Only the unit tests: what a package build runs (debian/rules), since
@@ -147,6 +189,12 @@ install: $(B)/tether
 	    $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
 	    $(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 $(B)/tether $(DESTDIR)$(BINDIR)/tether
+	@# tether --install looks for it in ../lib/tether beside bin/tether.
+	if [ -f $(SB)/tether ]; then \
+		install -d $(DESTDIR)$(LIBDIR)/tether && \
+		install -m 755 $(SB)/tether \
+		    $(DESTDIR)$(LIBDIR)/tether/tether-static; \
+	fi
 	install -m 644 doc/tether.1 $(DESTDIR)$(MANDIR)/man1/tether.1
 	install -m 644 completion/tether.bash \
 	    $(DESTDIR)$(BASHCOMPDIR)/tether
@@ -155,6 +203,8 @@ install: $(B)/tether
 	    $(DESTDIR)$(FISHCOMPDIR)/tether.fish
 
 uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/tether/tether-static
+	rmdir $(DESTDIR)$(LIBDIR)/tether 2>/dev/null || true
 	rm -f $(DESTDIR)$(BINDIR)/tether $(DESTDIR)$(MANDIR)/man1/tether.1 \
 	    $(DESTDIR)$(BASHCOMPDIR)/tether $(DESTDIR)$(ZSHCOMPDIR)/_tether \
 	    $(DESTDIR)$(FISHCOMPDIR)/tether.fish
@@ -163,4 +213,4 @@ format:
 	clang-format -i src/*.c src/*.h
 
 clean:
-	rm -rf build build-san build-fuzz tether
+	rm -rf build build-san build-fuzz build-static tether

@@ -136,9 +136,9 @@ _tether()
 	# before it.
 	[ $# -ge 2 ] && _tether_bword=$2
 	local -a ropts=(-4 -6 -A -D -e -F -i -J -L -l -o -p -R -s
-	    --control-master --history --log-size --lossless --remote-tether
-	    --ring --ssh --timeout --ttl)
-	local valopts=" -D -e -F -i -J -L -l -o -p -R -s --history --log-size --remote-tether --ring --ssh --timeout --ttl "
+	    --control-master --history --install --install-binary --log-size
+	    --lossless --remote-tether --ring --ssh --timeout --ttl)
+	local valopts=" -D -e -F -i -J -L -l -o -p -R -s --history --install-binary --log-size --remote-tether --ring --ssh --timeout --ttl "
 	local -a logsizes=(0 64K 1M 32M 256M 1G 16G)
 	local -a ttls=(30m 1h 12h 1d 7d)
 
@@ -297,7 +297,7 @@ _tether()
 		_tether_reply none
 		return 0
 		;;
-	-i | -F)
+	-i | -F | --install-binary)
 		compopt -o filenames 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return 0

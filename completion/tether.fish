@@ -97,7 +97,7 @@ function __tether_host_args
             case -p -l -i -J -F -o --ssh --remote-tether
                 set i (math $i + 1)
                 set -a opts $a $w[$i]
-            case -s -D -e -L -R --history --log-size --ring --timeout --ttl
+            case -s -D -e -L -R --history --install-binary --log-size --ring --timeout --ttl
                 set i (math $i + 1)
             case -4 -6 -A '-[pliJFo]?*'
                 set -a opts $a
@@ -161,7 +161,7 @@ function __tether_log_names
     while test $i -le (count $w)
         switch $w[$i]
             case -f -p --follow --plain
-            case -l -i -J -F -o --ssh --remote-tether -s -D -e -L -R --history --log-size --ring --timeout --ttl
+            case -l -i -J -F -o --ssh --remote-tether -s -D -e -L -R --history --install-binary --log-size --ring --timeout --ttl
                 set i (math $i + 1)
                 set opts 1
             case '-*'
@@ -240,6 +240,8 @@ complete -c tether -n $remote -l control-master -d 'let ssh share a ControlMaste
 complete -c tether -n $remote -l history -x -d 'lines of history for a fresh client'
 complete -c tether -n $remote -l log-size -x -a '0 64K 1M 32M 256M 1G 16G' -d 'output kept on disk for tether log'
 complete -c tether -n $remote -l lossless -d 'never skip output for a slow link'
+complete -c tether -n __tether_arg1 -l install -d 'copy a static tether to ~/.local/bin on host'
+complete -c tether -n $remote -l install-binary -r -F -d 'the static tether to copy to host'
 complete -c tether -n $remote -l remote-tether -x -d 'tether on host'
 complete -c tether -n $remote -l ring -x -a '64K 1M 8M 64M 256M 1G' -d 'output kept for reattaching'
 complete -c tether -n $remote -l ssh -x -a '(__fish_complete_command)' -d 'ssh program and options'

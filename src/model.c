@@ -28,6 +28,7 @@
 #define MODEL_CHUNK	(64 * 1024)	/* fed between looks at the state */
 #define MODEL_FLOOD	(256 * 1024)	/* this far behind: a flood */
 #define MODEL_BATCH_MS	100		/* how long a flood may pile up */
+#define MODEL_STACK	(4 * 1024 * 1024)	/* the model thread's stack */
 
 enum { SLEEP_NONE, SLEEP_IDLE, SLEEP_BATCH };
 
@@ -126,6 +127,7 @@ struct model *
 model_start(const struct ring *ring, struct screen *screen)
 {
 	struct model	*m = xcalloc(1, sizeof *m);
+	pthread_attr_t	 ta;
 	int		 e;
 
 	m->data = ring->data;
@@ -143,7 +145,15 @@ model_start(const struct ring *ring, struct screen *screen)
 	compat_set_nonblock(m->wake_fd[1], 1);
 	compat_set_cloexec(m->wake_fd[0]);
 	compat_set_cloexec(m->wake_fd[1]);
-	if ((e = pthread_create(&m->thread, NULL, model_main, m)) != 0)
+	/*
+	 * libvterm keeps arrays the size of each chunk fed on the stack, and
+	 * musl (the static build) gives a thread only 128 KiB by default.
+	 */
+	pthread_attr_init(&ta);
+	pthread_attr_setstacksize(&ta, MODEL_STACK);
+	e = pthread_create(&m->thread, &ta, model_main, m);
+	pthread_attr_destroy(&ta);
+	if (e != 0)
 		fatalx("cannot start the screen model's thread (error %d)", e);
 	return m;
 }

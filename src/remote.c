@@ -15,6 +15,7 @@
 #include "client.h"
 #include "config.h"
 #include "duration.h"
+#include "deploy.h"
 #include "log.h"
 #include "sock.h"
 #include "ssh.h"
@@ -41,7 +42,23 @@ struct remote {
 	char		*program;	/* the ssh command's first word, ours */
 	char		*first;		/* remote command: attach or create */
 	char		*again;		/* remote command: resume only */
+	int		 tether_given;	/* --remote-tether: no search */
+	const char	*install_binary; /* --install-binary */
+	int		 nconnects;	/* ssh started so far */
+	int		 offer;		/* no tether: may offer to install */
 };
+
+/*
+ * The remote tether when --remote-tether is not given: the one on the
+ * PATH of ssh's non-interactive shell, else ~/.local/bin/tether (where
+ * tether --install puts it, often not on that PATH). sh runs it, whatever
+ * the user's login shell; 127 keeps meaning "no tether" (ssh_classify).
+ */
+static const char remote_find_sh[] =
+	"if command -v tether >/dev/null 2>&1; then exec tether \"$@\"; fi; "
+	"if [ -x \"$HOME/.local/bin/tether\" ]; then "
+	"exec \"$HOME/.local/bin/tether\" \"$@\"; fi; "
+	"echo 'no tether in PATH nor in ~/.local/bin' >&2; exit 127";
 
 /* Print a one-line usage error and exit. */
 static void __attribute__((noreturn))
@@ -122,6 +139,12 @@ remote_option(struct remote *r, int argc, char **argv, int *i)
 	char		 opt[3];
 	size_t		 k;
 
+	if (strcmp(a, "--install-binary") == 0) {
+		if (*i + 1 >= argc)
+			remote_usage("%s needs a value", a);
+		r->install_binary = argv[++*i];
+		return 0;
+	}
 	for (k = 0; k < sizeof valued / sizeof valued[0]; k++) {
 		if (strcmp(a, valued[k].name) != 0)
 			continue;
@@ -198,6 +221,7 @@ remote_settle(struct remote *r)
 	config_resolve(r->config, r->ssh.host, s);
 	remote_ssh_command(r, s->ssh_command);
 	r->ssh.remote_tether = s->remote_tether;
+	r->tether_given = CONFIG_ISSET(s, CONFIG_REMOTE_TETHER);
 	r->ssh.control_master = s->control_master;
 	if (CONFIG_ISSET(s, CONFIG_TIMEOUT))
 		r->timeout_ms = s->timeout * 1000;
@@ -309,6 +333,35 @@ remote_word(const char **v, size_t *n, size_t max, const char *w)
 }
 
 /*
+ * The command line ssh gives the host's shell for a remote tether command
+ * (v[0] is the tether): every word quoted, and the search for tether
+ * (remote_find_sh) unless --remote-tether names it.
+ */
+static char *
+remote_exec_line(const struct remote *r, const char **v)
+{
+	const char	**all;
+	char		 *words, *cmd;
+	size_t		  n = 0, i;
+
+	for (i = 0; v[i] != NULL; i++)
+		;
+	all = xcalloc(i + 4, sizeof *all);
+	if (!r->tether_given) {
+		all[n++] = "sh";
+		all[n++] = "-c";
+		all[n++] = remote_find_sh;
+	}
+	for (i = 0; v[i] != NULL; i++)
+		all[n++] = v[i];
+	words = ssh_quote((char *const *)all);
+	xasprintf(&cmd, "exec %s", words);
+	free(words);
+	free(all);
+	return cmd;
+}
+
+/*
  * The command ssh runs on the host: the remote tether's bridge for this
  * session, with the terminal's type and locale, every word quoted.
  */
@@ -318,7 +371,7 @@ remote_command(struct remote *r, int resume)
 	static const char *const env[] = { "TERM", "COLORTERM", "LANG",
 	    "LC_ALL", "LC_CTYPE" };
 	const char	*v[128], *val;
-	char		*words, *cmd, *pairs[5];
+	char		*cmd, *pairs[5];
 	size_t		 n = 0, i, np = 0;
 
 	v[0] = NULL;
@@ -357,9 +410,7 @@ remote_command(struct remote *r, int resume)
 		for (i = 0; r->argv[i] != NULL; i++)
 			remote_word(v, &n, 128, r->argv[i]);
 	}
-	words = ssh_quote((char *const *)v);
-	xasprintf(&cmd, "exec %s", words);
-	free(words);
+	cmd = remote_exec_line(r, v);
 	for (i = 0; i < np; i++)
 		free(pairs[i]);
 	return cmd;
@@ -374,6 +425,7 @@ remote_connect(void *arg, int attempt, char *why, size_t size)
 
 	if (r->live)
 		ssh_close(&r->conn, 1);
+	r->nconnects++;
 	if (attempt > 0 && !r->dial_checked) {
 		r->dial_checked = 1;
 		ssh_setup_dial(&r->ssh);
@@ -391,9 +443,14 @@ remote_connect(void *arg, int attempt, char *why, size_t size)
 static void
 remote_notether(const struct remote *r, char *why, size_t size)
 {
-	snprintf(why, size, "tether: no tether on %s (%s not found); "
-	    "install it there or give its path with --remote-tether",
-	    r->ssh.host, r->ssh.remote_tether);
+	if (r->tether_given)
+		snprintf(why, size, "tether: no tether on %s (%s not found); "
+		    "install it there or give its path with --remote-tether",
+		    r->ssh.host, r->ssh.remote_tether);
+	else
+		snprintf(why, size, "tether: no tether on %s (not in PATH nor "
+		    "in ~/.local/bin); run tether --install %s, or give its "
+		    "path with --remote-tether", r->ssh.host, r->ssh.host);
 }
 
 /*
@@ -419,6 +476,13 @@ remote_lost(void *arg, int final, char *why, size_t size)
 		snprintf(why, size, "tether: %s", r->conn.err);
 		return EXIT_AUTH;
 	case SSH_FAIL_NOTETHER:
+		/* The first connection, at a terminal: remote_offer asks. */
+		if (final && r->nconnects == 1 && !r->tether_given &&
+		    isatty(STDIN_FILENO) && isatty(STDERR_FILENO)) {
+			r->offer = 1;
+			why[0] = '\0';
+			return EXIT_NOTETHER;
+		}
 		remote_notether(r, why, size);
 		return EXIT_NOTETHER;
 	case SSH_FAIL_HOSTNAME:
@@ -441,6 +505,111 @@ remote_lost(void *arg, int final, char *why, size_t size)
 	snprintf(why, size, "%s", r->conn.err[0] != '\0' ? r->conn.err :
 	    "tether: the remote tether failed");
 	return status > 0 ? status : EXIT_ERROR;
+}
+
+/* Read the answer to a question on the terminal: is it yes? */
+static int
+remote_yes(void)
+{
+	char	 line[16];
+	size_t	 n = 0;
+	ssize_t	 r;
+	char	 ch;
+
+	while ((r = read(STDIN_FILENO, &ch, 1)) != 0) {
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1 || ch == '\n')
+			break;
+		if (n < sizeof line - 1)
+			line[n++] = ch;
+	}
+	line[n] = '\0';
+	if (r == 0)
+		fputc('\n', stderr);
+	return strcmp(line, "y") == 0 || strcmp(line, "Y") == 0 ||
+	    strcmp(line, "yes") == 0 || strcmp(line, "YES") == 0;
+}
+
+/* Copy the binary there (the probe said it fits) and say so. */
+static int
+remote_copy(struct remote *r, const struct deploy_bin *bin, FILE *out)
+{
+	char	 why[1024], mine[DEPLOY_FIELD];
+	int	 status;
+
+	if ((status = deploy_copy(&r->ssh, bin, why, sizeof why)) != 0) {
+		fprintf(stderr, "tether: %s\n", why);
+		return status;
+	}
+	deploy_version(mine, sizeof mine);
+	fprintf(out, "installed %s in %s on %s\n", mine, DEPLOY_DIR,
+	    r->ssh.host);
+	return 0;
+}
+
+/*
+ * The first connection found no tether on the host (248) or one speaking
+ * another protocol (252). At a terminal, offer to copy this version into
+ * ~/.local/bin: for 252 only over one that lives there, since the one on
+ * the PATH would still come first. Returns 0 once installed, or the exit
+ * status with its message shown.
+ */
+static int
+remote_offer(struct remote *r, int status)
+{
+	struct deploy_bin	 bin;
+	struct deploy_probe	 p;
+	char			 why[1024], notether[512], mine[DEPLOY_FIELD];
+	const char		*theirs;
+
+	r->offer = 0;
+	remote_notether(r, notether, sizeof notether);
+	/* Without a binary to copy or a host that answers, no question. */
+	if (deploy_find(r->install_binary, &bin, why, sizeof why) == -1 ||
+	    deploy_probe(&r->ssh, &p, why, sizeof why) != 0) {
+		log_debug("no offer to install: %s", why);
+		if (status == EXIT_NOTETHER)
+			fprintf(stderr, "%s\n", notether);
+		return status;
+	}
+	if (deploy_fits(&bin, &p, r->ssh.host, why, sizeof why) == -1) {
+		if (status == EXIT_NOTETHER)
+			fprintf(stderr, "%s\n", notether);
+		fprintf(stderr, "tether: %s\n", why);
+		return status;
+	}
+	deploy_version(mine, sizeof mine);
+	if (status == EXIT_NOTETHER) {
+		if (p.found[0] != '\0' || p.local_version[0] != '\0') {
+			fprintf(stderr, "%s\n", notether);
+			return status;	/* there now: a race, or odd */
+		}
+		fprintf(stderr, "tether is not installed on %s (%s %s). "
+		    "Install it in %s? [y/N] ", r->ssh.host, p.system,
+		    p.machine, DEPLOY_DIR);
+	} else {
+		theirs = p.found[0] != '\0' ? p.found_version :
+		    p.local_version;
+		if (theirs[0] == '\0' || strcmp(theirs, mine) == 0)
+			return status;	/* an older session, not tether */
+		if (!deploy_is_local(&p)) {
+			fprintf(stderr, "tether: %s runs %s from %s; upgrade it "
+			    "there, or run tether --install %s and give "
+			    "--remote-tether %s/tether\n", r->ssh.host, theirs,
+			    p.found, r->ssh.host, DEPLOY_DIR);
+			return status;
+		}
+		fprintf(stderr, "%s has %s in %s, this is %s. Install this "
+		    "version there? [y/N] ", r->ssh.host, theirs, DEPLOY_DIR,
+		    mine);
+	}
+	if (!remote_yes()) {
+		if (status == EXIT_NOTETHER)
+			fprintf(stderr, "%s\n", notether);
+		return status;
+	}
+	return remote_copy(r, &bin, stderr);
 }
 
 /* Set up the defaults every remote command shares. */
@@ -480,7 +649,7 @@ remote_main(int argc, char **argv, struct config *c)
 	struct remote		 r;
 	struct client_opts	 co;
 	char			 why[300];
-	int			 i, status;
+	int			 i, status, was;
 
 	remote_init(&r, c);
 	i = remote_parse(&r, argc, argv);
@@ -510,6 +679,22 @@ remote_main(int argc, char **argv, struct config *c)
 	status = client_run(&co);
 	if (r.live)
 		remote_lost(&r, 1, why, sizeof why);
+	if ((status == EXIT_NOTETHER && r.offer) ||
+	    (status == EXIT_VERSION && r.nconnects == 1 && !r.tether_given &&
+	    isatty(STDIN_FILENO) && isatty(STDERR_FILENO))) {
+		was = status;
+		if ((status = remote_offer(&r, status)) == 0) {
+			r.nconnects = 0;
+			status = client_run(&co);
+			if (r.live)
+				remote_lost(&r, 1, why, sizeof why);
+			/* The old bridge made the session, an old host. */
+			if (was == EXIT_VERSION && status == EXIT_VERSION)
+				fprintf(stderr, "tether: session %s on %s "
+				    "belongs to the older tether; start another "
+				    "with -s NAME\n", r.name, r.ssh.host);
+		}
+	}
 	remote_free(&r);
 	return status;
 }
@@ -518,12 +703,10 @@ remote_main(int argc, char **argv, struct config *c)
 static int
 remote_simple(struct remote *r, const char **words)
 {
-	char	*quoted, *cmd, why[512];
+	char	*cmd, why[512];
 	int	 status;
 
-	quoted = ssh_quote((char *const *)words);
-	xasprintf(&cmd, "exec %s", quoted);
-	free(quoted);
+	cmd = remote_exec_line(r, words);
 	status = ssh_run(&r->ssh, cmd);
 	free(cmd);
 	if (status == 127) {
@@ -674,4 +857,45 @@ remote_config(int argc, char **argv, struct config *c)
 	config_print(&r.settings, stdout);
 	remote_free(&r);
 	return 0;
+}
+
+/*
+ * tether --install [options] host: copy a static tether into ~/.local/bin
+ * on host, unless this version is there already.
+ */
+int
+remote_install(int argc, char **argv, struct config *c)
+{
+	struct remote		 r;
+	struct deploy_bin	 bin;
+	struct deploy_probe	 p;
+	char			 why[1024], mine[DEPLOY_FIELD];
+	int			 i, status;
+
+	remote_init(&r, c);
+	i = remote_parse(&r, argc, argv);
+	if (i < argc)
+		remote_usage("unexpected argument '%s'", argv[i]);
+	deploy_version(mine, sizeof mine);
+	if (deploy_find(r.install_binary, &bin, why, sizeof why) == -1)
+		status = EXIT_INSTALL;
+	else if ((status = deploy_probe(&r.ssh, &p, why, sizeof why)) != 0)
+		;
+	else if (deploy_fits(&bin, &p, r.ssh.host, why, sizeof why) == -1)
+		status = EXIT_INSTALL;
+	else if (strcmp(p.local_version, mine) == 0) {
+		printf("%s already has %s in %s\n", r.ssh.host, mine,
+		    DEPLOY_DIR);
+		why[0] = '\0';
+	} else if ((status = remote_copy(&r, &bin, stdout)) != 0)
+		why[0] = '\0';		/* said */
+	if (status != 0 && why[0] != '\0')
+		fprintf(stderr, "tether: %s\n", why);
+	if (status == 0 && p.found[0] != '\0' && !deploy_is_local(&p) &&
+	    strcmp(p.found_version, mine) != 0)
+		fprintf(stderr, "tether: note: sessions on %s run %s (%s) "
+		    "first; give --remote-tether %s/tether to use this one\n",
+		    r.ssh.host, p.found, p.found_version, DEPLOY_DIR);
+	remote_free(&r);
+	return status;
 }

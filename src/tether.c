@@ -18,6 +18,7 @@
 #include "bridge.h"
 #include "client.h"
 #include "config.h"
+#include "deploy.h"
 #include "dial.h"
 #include "duration.h"
 #include "escape.h"
@@ -72,6 +73,7 @@ static const char usage_text[] =
 "       tether kill NAME... | --detached\n"
 "       tether log [-f] [-p] NAME\n"
 "       tether config [options] [host]\n"
+"       tether --install [--install-binary FILE] [options] host\n"
 "       tether --help | --version\n"
 "\n"
 "  host     a shell (or command) on host over ssh that survives network\n"
@@ -87,6 +89,8 @@ static const char usage_text[] =
 "           -f follows it, -p prints plain text without escapes\n"
 "  config   print the settings for host (without one: for local\n"
 "           sessions) from the configuration file and the options\n"
+"  --install  copy a static tether to ~/.local/bin on host (no root);\n"
+"           sessions find it there (offered when host has no tether)\n"
 "\n"
 "  --config FILE  first of all: read FILE (or none) instead of\n"
 "               ~/.config/tether/config, which sets these options\n"
@@ -103,7 +107,11 @@ static const char usage_text[] =
 "  --ttl DURATION  end a new session left detached this long: 90s, 30m,\n"
 "               12h, 7d (default: never)\n"
 "  --timeout S  declare the link dead after S silent seconds (default 3)\n"
-"  --remote-tether PATH   tether on host (default: tether on its PATH)\n"
+"  --remote-tether PATH   tether on host (default: tether on its PATH,\n"
+"                         else ~/.local/bin/tether)\n"
+"  --install-binary FILE  the static tether --install copies (default:\n"
+"                         this one if static, else ../lib/tether/\n"
+"                         tether-static beside it)\n"
 "  --ssh COMMAND          ssh program and options to use (default ssh)\n"
 "  --control-master       let ssh reuse a ControlMaster connection\n"
 "  -4 -6 -A -p PORT -l USER -i FILE -J JUMP -F FILE -o OPTION\n"
@@ -111,10 +119,10 @@ static const char usage_text[] =
 "\n"
 "Escapes (after Enter): ~. detach  ~r reconnect  ~? help  ~~ send ~\n"
 "  ~^Z suspend\n"
-"Exit status: the program's; 0 after detaching; 248 no tether on host,\n"
-"249 ssh authentication failed, 250 cannot connect, 251 session exists,\n"
-"252 version mismatch, 253 no such session (or it ended), 254 usage\n"
-"or configuration file error, 255 other errors.\n"
+"Exit status: the program's; 0 after detaching; 247 --install failed,\n"
+"248 no tether on host, 249 ssh authentication failed, 250 cannot\n"
+"connect, 251 session exists, 252 version mismatch, 253 no such session\n"
+"(or it ended), 254 usage or configuration file error, 255 other errors.\n"
 "\n"
 "The manual: man tether\n";
 
@@ -914,6 +922,8 @@ dispatch(int argc, char **argv, struct opts *o)
 		    cmd_log(argc - 1, argv + 1);
 	if (strcmp(cmd, "config") == 0)
 		return remote_config(argc - 1, argv + 1, o->config);
+	if (strcmp(cmd, "--install") == 0)
+		return remote_install(argc - 1, argv + 1, o->config);
 	return remote_main(argc, argv, o->config);
 }
 
@@ -925,6 +935,7 @@ main(int argc, char **argv)
 	const char	*path = NULL, *cmd;
 	char		 why[1024];
 	int		 status;
+	char		 version[128];
 
 	log_open(getenv("TETHER_DEBUG"));
 	log_setname("client");
@@ -954,8 +965,8 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(cmd, "-V") == 0 || strcmp(cmd, "--version") == 0) {
-		printf("tether %s (protocol %d.%d)\n", TETHER_VERSION,
-		    PROTO_MAJOR, PROTO_MINOR);
+		deploy_version(version, sizeof version);
+		printf("%s\n", version);
 		return 0;
 	}
 	/* ssh runs these on the server: the client's settings come along. */

@@ -19,6 +19,7 @@
 #define EXIT_CONNECT	250	/* unknown host, refused, unreachable */
 #define EXIT_AUTH	249	/* ssh authentication or host key failed */
 #define EXIT_NOTETHER	248	/* no tether on the remote host */
+#define EXIT_INSTALL	247	/* tether --install could not install */
 
 struct config;
 
@@ -27,5 +28,6 @@ int	remote_ls(int, char **, struct config *);
 int	remote_kill(int, char **, struct config *);
 int	remote_log(int, char **, struct config *);
 int	remote_config(int, char **, struct config *);
+int	remote_install(int, char **, struct config *);
 
 #endif

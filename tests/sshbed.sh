@@ -36,7 +36,10 @@
 # XDG_RUNTIME_DIR), tt/bin/tether (sshbed_install_tether), tt/ssh/
 # authorized_keys, the remote sanitizer logs tt/asan.* and tt/ubsan.* (which
 # lib.sh's done_testing checks) and the remote TETHER_DEBUG log
-# tt/remote-debug.log. The sessions of this sshd (the user's shells and
+# tt/remote-debug.log. With SSHBED_PRIVATE_HOME=1 set before sshbed_init,
+# the test user's HOME in this bed's sessions is tt/home, so that what a
+# test puts in ~ (tether --install's ~/.local/bin) goes with the world and
+# no other test sees it. The sessions of this sshd (the user's shells and
 # commands, and whatever they start) get TETHER_TEST_WORLD=$W, so lib.sh's
 # cleanup ends them. sshd's own processes carry it too, but their process
 # titles overwrite it in /proc/PID/environ, so lib.sh cannot see it: the
@@ -126,6 +129,11 @@ sshbed_init() {
 	chown "$uid:$gid" "$W/tt" "$W/tt/xdg" "$W/tt/ssh"
 	chmod 755 "$W/tt" "$W/tt/bin"
 	chmod 700 "$W/tt/xdg" "$W/tt/ssh"
+	if [ -n "${SSHBED_PRIVATE_HOME:-}" ]; then
+		mkdir -p "$W/tt/home" && chown "$uid:$gid" "$W/tt/home" &&
+		    chmod 755 "$W/tt/home" ||
+		    bail "sshbed_init: cannot make $W/tt/home"
+	fi
 
 	# Keys: the host's, the client's (no passphrase), authorized_keys.
 	local hk=$_sshbed_dir/ssh_host_ed25519_key ck=$_sshbed_dir/id_ed25519
@@ -517,9 +525,10 @@ _sshbed_no_log_path() {
 }
 
 _sshbed_write_sshd_config() {
-	local asan ubsan debug="TETHER_DEBUG=$W/tt/remote-debug.log "
+	local asan ubsan debug="TETHER_DEBUG=$W/tt/remote-debug.log " home=
 	# SSHBED_NO_DEBUG (the benchmarks): no debug log on the server.
 	[ -n "${SSHBED_NO_DEBUG:-}" ] && debug=
+	[ -n "${SSHBED_PRIVATE_HOME:-}" ] && home="HOME=$W/tt/home "
 	asan=$(_sshbed_no_log_path "${ASAN_OPTIONS:-}")
 	ubsan=$(_sshbed_no_log_path "${UBSAN_OPTIONS:-print_stacktrace=1}")
 	cat >"$W/sshd_config" <<-EOF
@@ -548,7 +557,7 @@ _sshbed_write_sshd_config() {
 	MaxStartups 100:30:200
 	MaxSessions 100
 	Subsystem sftp /usr/lib/openssh/sftp-server
-	SetEnv TETHER_TEST_WORLD=$W XDG_RUNTIME_DIR=$W/tt/xdg XDG_STATE_HOME=$W/tt/state ${debug}ASAN_OPTIONS=${asan:+$asan:}log_path=$W/tt/asan UBSAN_OPTIONS=${ubsan:+$ubsan:}log_path=$W/tt/ubsan PATH=$W/tt/bin:/usr/local/bin:/usr/bin:/bin HISTFILE=$W/tt/bash_history
+	SetEnv ${home}TETHER_TEST_WORLD=$W XDG_RUNTIME_DIR=$W/tt/xdg XDG_STATE_HOME=$W/tt/state ${debug}ASAN_OPTIONS=${asan:+$asan:}log_path=$W/tt/asan UBSAN_OPTIONS=${ubsan:+$ubsan:}log_path=$W/tt/ubsan PATH=$W/tt/bin:/usr/local/bin:/usr/bin:/bin HISTFILE=$W/tt/bash_history
 	EOF
 }
 

@@ -65,6 +65,8 @@ files=(/usr/bin/tether /usr/share/man/man1/tether.1
     /usr/share/bash-completion/completions/tether
     /usr/share/zsh/vendor-completions/_tether
     /usr/share/fish/vendor_completions.d/tether.fish)
+# make install adds the static build when there is one (make static).
+[ -f "$top/build-static/tether" ] && files+=(/usr/lib/tether/tether-static)
 # -o: install this build as it is, never rebuild it here.
 run make -C "$top" -s -o "$TETHER" B="$b" install DESTDIR="$inst" PREFIX=/usr
 is "$RC" 0 "make install DESTDIR PREFIX=/usr: exit 0"
@@ -82,6 +84,7 @@ is "$(cd "$inst" && find . -type f | wc -l)" "${#files[@]}" \
 run make -C "$top" -s -o "$TETHER" B="$b" uninstall DESTDIR="$inst" PREFIX=/usr
 is "$RC" 0 "make uninstall: exit 0"
 is "$(cd "$inst" && find . -type f)" "" "make uninstall removes every file"
+ok "make uninstall removes lib/tether" test ! -e "$inst/usr/lib/tether"
 run make -C "$top" -s -n -o "$TETHER" B="$b" install DESTDIR="$inst"
 like "$OUT" "$inst/usr/local/share/zsh/site-functions" \
     "the default PREFIX puts the zsh completion in site-functions"
