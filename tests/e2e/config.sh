@@ -116,7 +116,7 @@ term_start t1 80 24 "$TETHER" attach esc
 wait_for_screen 'in\$' || bail "no shell in the session"
 term_keys Enter
 term_keys -l '~.'
-term_type 'echo still-here'
+term_type '; echo still-here'	# (the shell gets the ~.)
 wait_for_screen '^still-here'
 ok "~. does not detach when the file says ^]" term_alive
 term_keys Enter
@@ -171,7 +171,7 @@ ok "the Host section's RingSize reaches the server" \
     pgrep -u "$SSHBED_USER" -f "tether bridge .*--ring 65536 .*-- rcfg"
 term_keys Enter
 term_keys -l '~.'
-term_type 'echo remote-still-here'
+term_type '; echo remote-still-here'
 wait_for_screen '^remote-still-here'
 ok "~. does not end the remote client" term_alive
 term_keys Enter

@@ -175,7 +175,7 @@ ok "one bridge again, no copy left behind" wait_until one_bridge
 note "client debug log: $(grep -c 'reconnected' "$W/debug.log" 2>/dev/null) reconnects"
 # ^D only once the shell is back at its prompt: typed while the loop still
 # runs, the pty's line discipline may drop it when readline takes over.
-last_line_is_prompt() { [ "$(term_screen | grep . | tail -n 1)" = 'in$' ]; }
+last_line_is_prompt() { [ "$(term_screen | grep . | tail -n 1 | sed 's/ *$//')" = 'in$' ]; }
 wait_until last_line_is_prompt
 term_keys C-d
 is "$(term_exit_status)" 0 "the session ends normally after reconnects"
