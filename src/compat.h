@@ -3,7 +3,16 @@
 #define COMPAT_H
 
 #include <sys/types.h>
+#include <fcntl.h>
 #include <stddef.h>
+
+/*
+ * A descriptor that names a directory without reading it (Linux); where
+ * there is none, a read-only one does, for a directory of the user's own.
+ */
+#ifndef O_PATH
+#define O_PATH	O_RDONLY
+#endif
 
 int	compat_peer_uid(int, uid_t *);
 int	compat_set_cloexec(int);
