@@ -376,7 +376,11 @@ bridge_agent(const char *dir, const char *name)
 	return link;
 }
 
-/* Take --env NAME=VALUE for the session to be created, if it is sane. */
+/*
+ * Take --env NAME=VALUE for the session to be created, if it is sane: one
+ * of the terminal and locale variables, a value of printable bytes, at
+ * most ENV_VALUE_MAX of them.
+ */
 static void
 bridge_env(const char *pair)
 {
@@ -388,6 +392,9 @@ bridge_env(const char *pair)
 		if (!((*p >= 'A' && *p <= 'Z') || *p == '_'))
 			usage_error("invalid --env '%s'", pair);
 	}
+	if (strlen(eq + 1) > ENV_VALUE_MAX)
+		usage_error("--env '%.64s...' is longer than the limit",
+		    pair);
 	for (p = eq + 1; *p != '\0'; p++) {
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			usage_error("invalid --env '%s'", pair);
