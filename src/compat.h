@@ -16,6 +16,7 @@
 
 int	compat_peer_uid(int, uid_t *);
 int	compat_set_cloexec(int);
+void	compat_close_range(int, int);
 int	compat_set_nonblock(int, int);
 int	 compat_self_path(char *, size_t);
 void	*compat_mirror_alloc(size_t);

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -1385,7 +1386,8 @@ host_loop(struct host *h)
 static void
 host_daemonize(int keep1, int keep2)
 {
-	int	 fd, max;
+	int	 fd, lo = keep1 < keep2 ? keep1 : keep2;
+	int	 hi = keep1 < keep2 ? keep2 : keep1;
 
 	if ((fd = open("/dev/null", O_RDWR)) != -1) {
 		dup2(fd, 0);
@@ -1394,13 +1396,9 @@ host_daemonize(int keep1, int keep2)
 		if (fd > 2)
 			close(fd);
 	}
-	max = (int)sysconf(_SC_OPEN_MAX);
-	if (max < 0 || max > 4096)
-		max = 4096;
-	for (fd = 3; fd < max; fd++) {
-		if (fd != keep1 && fd != keep2)
-			close(fd);
-	}
+	compat_close_range(3, lo - 1);
+	compat_close_range(lo + 1, hi - 1);
+	compat_close_range(hi + 1, INT_MAX);
 }
 
 /* Set up signals: the host ignores hangups and is woken by the rest. */
