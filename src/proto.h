@@ -22,7 +22,7 @@
 #define PROTO_TEXT_MAX		1024
 #define PROTO_TITLE_MAX		256
 #define PROTO_WIN_MIN		2	/* window rows and columns: smaller */
-#define PROTO_WIN_MAX		4096	/* or larger sizes are clamped */
+#define PROTO_WIN_MAX		1024	/* or larger sizes are clamped */
 
 #define PROTO_ERR_FRAME		-10	/* frame length out of range */
 #define PROTO_ERR_MAGIC		-11	/* not a tether peer */
