@@ -481,7 +481,11 @@ cmd_bridge(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
-/* Send a HELLO of the given mode on fd and wait for a frame of type want. */
+/*
+ * Send a HELLO of the given mode on fd and wait for a frame of type want:
+ * 1 when it came (in body), 0 on a timeout, -2 when the host answered
+ * with ERROR (in body), -1 when the connection failed or closed.
+ */
 static int
 request(int fd, uint8_t mode, uint8_t want, struct buf *in,
     struct reader *body, int ms)
@@ -507,7 +511,7 @@ request(int fd, uint8_t mode, uint8_t want, struct buf *in,
 		if (type == want)
 			return 1;
 		if (type == MSG_ERROR)
-			return -1;
+			return -2;
 		buf_consume(in, size);
 	}
 	return r;
@@ -649,7 +653,8 @@ kill_session(const char *dir, const char *name)
 	struct buf	 in;
 	struct reader	 body;
 	struct opts	 o;
-	char		 why[512];
+	char		 why[512], text[PROTO_TEXT_MAX];
+	uint8_t		 code;
 	int		 fd, created, r;
 
 	memset(&o, 0, sizeof o);
@@ -664,8 +669,16 @@ kill_session(const char *dir, const char *name)
 	}
 	buf_init(&in, PROTO_MAX_FRAME + 4 + 64 * 1024);
 	r = request(fd, HELLO_KILL, MSG_EXIT, &in, &body, KILL_TIMEOUT);
+	/* A refusal (denied, out of descriptors) is no success. */
+	if (r == -2 && proto_get_text(&body, &code, text, sizeof text) != 0)
+		snprintf(text, sizeof text, "malformed error message");
 	buf_free(&in);
 	close(fd);
+	if (r == -2) {
+		fprintf(stderr, "tether: cannot kill session %s: %s\n", name,
+		    text);
+		return EXIT_ERROR;
+	}
 	if (r == 0) {
 		fprintf(stderr, "tether: session %s did not end\n", name);
 		return EXIT_ERROR;
