@@ -705,9 +705,13 @@ client_handshake(struct client *c, int ms)
 	size_t		 size;
 	int		 e;
 
-	if (client_hello(c) != 0 ||
-	    client_send_all(c->fd, &c->out, ms) == -1)
+	if (client_hello(c) != 0)
 		return -1;
+	/*
+	 * A host that refuses at once (out of descriptors) may have closed
+	 * before HELLO went out: its ERROR is still there to read.
+	 */
+	(void)client_send_all(c->fd, &c->out, ms);
 	if ((e = client_recv(c->fd, &c->in, &type, &r, &size, ms)) != 1) {
 		client_finish(c, EXIT_ERROR, e == 0 ? "tether: session %s is "
 		    "not responding" : "tether: session %s closed the "

@@ -303,14 +303,17 @@ static void
 host_accept_refuse(struct host *h)
 {
 	struct buf	 b;
+	char		 hello[512];
 	int		 fd;
 
 	close(h->spare);
 	if ((fd = accept(h->lfd, NULL, NULL)) != -1) {
+		/* Unread, its HELLO would make our close reset the ERROR. */
+		compat_set_nonblock(fd, 1);
+		(void)read(fd, hello, sizeof hello);
 		buf_init(&b, 4096);
 		proto_put_text(&b, MSG_ERROR, ERR_BUSY, "the session host "
 		    "has run out of file descriptors; try again later");
-		compat_set_nonblock(fd, 1);
 		(void)write(fd, buf_ptr(&b), buf_len(&b));
 		buf_free(&b);
 		close(fd);

@@ -502,8 +502,9 @@ request(int fd, uint8_t mode, uint8_t want, struct buf *in,
 	h.mode = mode;
 	buf_init(&out, 4096);
 	r = proto_put_hello(&out, &h);
+	/* A host that refused at once may have closed: read its ERROR. */
 	if (r == 0)
-		r = client_send_all(fd, &out, ms);
+		(void)client_send_all(fd, &out, ms);
 	buf_free(&out);
 	if (r != 0)
 		return -1;
