@@ -596,6 +596,27 @@ list_names(const char *dir, char ***names)
 	return n;
 }
 
+/*
+ * Make a title or command that a program chose safe to print: control
+ * characters (C0, DEL, and C1 as UTF-8) become '?', so that ls cannot be
+ * made to move the cursor or send the terminal commands.
+ */
+static void
+ls_clean(char *s)
+{
+	unsigned char	*p;
+
+	for (p = (unsigned char *)s; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			p[0] = '?';
+			p[1] = '?';
+			p++;
+		}
+	}
+}
+
 /* tether ls: one line per session. */
 static int
 cmd_ls(int argc, char **argv)
@@ -626,6 +647,8 @@ cmd_ls(int argc, char **argv)
 		    "TITLE");
 	for (i = 0; i < n; i++) {
 		if (info[i].name[0] != '\0' && shown > 0) {
+			ls_clean(info[i].title);
+			ls_clean(info[i].command);
 			format_time(info[i].created, created, sizeof created);
 			format_time(info[i].attached_at, attached,
 			    sizeof attached);

@@ -140,6 +140,18 @@ ok "the session lives on" session_exists none
 run "$TETHER" kill huge none
 is "$RC" 0 "kill huge none"
 
+# ------------------------------------------------ what ls prints of a title
+# A program's title is its own: ls prints its control characters (C0,
+# and C1 as UTF-8) as '?', never to the terminal that runs ls.
+run "$TETHER" new ttl -- sh -c \
+    'printf "\033]0;T1\302\233""2J\302\2330m\007"; echo TITLED; exec sleep 8009'
+is "$RC" 0 "a session that sets a title with C1 controls in it"
+title_is() { [ "$(ls_field ttl 7)" = "$1" ]; }
+ok "ls shows the title with them made '?'" wait_until title_is 'T1??2J??0m'
+run "$TETHER" ls
+unlike "$OUT" $'\302\233' "ls prints no C1 control"
+run "$TETHER" kill ttl
+
 # ------------------------------------------------ connections before HELLO
 run "$TETHER" new pend -- sleep 8005
 is "$RC" 0 "a session for the pending connections"
