@@ -171,9 +171,9 @@ run "$TETHER" kill pend
 # 300 MB of output with nobody attached, at the default sizes (ring 8 MiB,
 # history 2000 lines, 80x24). The bound of docs/SECURITY.md: twice the
 # ring (its pages are mapped twice), the model (two grids of 32-byte
-# cells, history of at most 20 bytes a cell) and 16 MiB for the rest.
+# cells, history of at most 64 bytes a cell) and 16 MiB for the rest.
 ring=$((8 * 1024 * 1024))
-bound=$(((2 * ring + 2 * 80 * 24 * 32 + 2000 * 80 * 20 + 16 * 1048576) / 1024))
+bound=$(((2 * ring + 2 * 80 * 24 * 32 + 2000 * 80 * 64 + 16 * 1048576) / 1024))
 run "$TETHER" new mem -- sh -c \
     'head -c 300000000 /dev/zero | tr "\0" x | fold -w 100; echo; echo ALL-WRITTEN; exec sleep 8006'
 is "$RC" 0 "a session that writes 300 MB"
