@@ -174,6 +174,9 @@ nok "socket directory's parent group-writable: no session" program_runs 7199
 is "$(ls -A "$W/r-gw")" "" "nothing was created in it"
 
 # ------------------------------------------------ a full disk
+# The cleanup hook: the world's directory cannot go while it is mounted.
+unmount_full() { umount -l "$W/full" 2>/dev/null; }
+
 if [ "$(id -u)" != 0 ]; then
 	skip "mounting a small file system needs root" 9
 else
@@ -181,7 +184,7 @@ else
 	if ! mount -t tmpfs -o size=1m,mode=700 tetherfull "$W/full"; then
 		skip "cannot mount a tmpfs" 9
 	else
-		world_on_cleanup "umount -l $W/full"
+		world_on_cleanup unmount_full
 		export XDG_STATE_HOME=$W/full
 		# 3 MB of output into a 1 MB file system, a prompt, then a
 		# line a second (what the log tries again with).
