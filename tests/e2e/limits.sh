@@ -146,7 +146,7 @@ is "$RC" 0 "kill huge none"
 run "$TETHER" new ttl -- sh -c \
     'printf "\033]0;T1\302\233""2J\302\2330m\007"; echo TITLED; exec sleep 8009'
 is "$RC" 0 "a session that sets a title with C1 controls in it"
-title_is() { [ "$(ls_field ttl 7)" = "$1" ]; }
+title_is() { [ "$(ls_field ttl 9)" = "$1" ]; }
 ok "ls shows the title with them made '?'" wait_until title_is 'T1??2J??0m'
 run "$TETHER" ls
 unlike "$OUT" $'\302\233' "ls prints no C1 control"
