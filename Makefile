@@ -62,7 +62,7 @@ endif
 LIBS	= $(shell pkg-config --variable=libdir vterm 2>/dev/null || echo /usr/lib/x86_64-linux-gnu)/libvterm.a -lpthread
 
 LIBSRCS	= src/bridge.c src/buf.c src/client.c src/compat.c src/config.c src/deploy.c src/dial.c src/duration.c src/escape.c src/host.c \
-	  src/log.c src/logind.c src/netwatch.c src/outlog.c src/proto.c src/pty.c src/remote.c src/model.c src/ring.c src/screen.c \
+	  src/log.c src/logind.c src/netwatch.c src/outlog.c src/proto.c src/pty.c src/remote.c src/model.c src/ring.c src/safedir.c src/screen.c \
 	  src/sock.c src/ssh.c src/tty.c \
 	  src/xmalloc.c
 LIBOBJS	= $(LIBSRCS:src/%.c=$(B)/%.o)

@@ -1,10 +1,10 @@
 /*
  * Linked with -Wl,--wrap=screen_resize (the Makefile does so for the
  * harnesses that include this): the host's terminal model is resized to
- * at most FUZZ_SIZE_MAX rows and columns. The host itself still takes any
- * size up to 4096x4096, which it clamps to; but a model of that size is
- * two grids of 16.7 million cells, over 1 GiB, and each such input would
- * take the fuzzer seconds. fuzz_screen tries the model's sizes itself.
+ * at most FUZZ_SIZE_MAX rows and columns. The host itself takes any size
+ * up to PROTO_WIN_MAX (1024x1024), which it clamps to; but a model of that
+ * size is about 67 MB, and each such input would take the fuzzer a good
+ * part of a second. fuzz_screen tries the model's sizes itself.
  */
 #ifndef FUZZ_CLAMP_H
 #define FUZZ_CLAMP_H

@@ -118,7 +118,7 @@ client_signal(int sig)
 	int		 saved = errno;
 	unsigned char	 c = (unsigned char)sig;
 
-	compat_write_ignore(write(client_sigpipe[1], &c, 1));
+	compat_ignore(write(client_sigpipe[1], &c, 1));
 	errno = saved;
 }
 
@@ -748,9 +748,13 @@ client_handshake(struct client *c, int ms)
 	size_t		 size;
 	int		 e;
 
-	if (client_hello(c) != 0 ||
-	    client_send_all(c->fd, &c->out, ms) == -1)
+	if (client_hello(c) != 0)
 		return -1;
+	/*
+	 * A host that refuses at once (out of descriptors) may have closed
+	 * before HELLO went out: its ERROR is still there to read.
+	 */
+	(void)client_send_all(c->fd, &c->out, ms);
 	if ((e = client_recv(c->fd, &c->in, &type, &r, &size, ms)) != 1) {
 		client_finish(c, EXIT_ERROR, e == 0 ? "tether: session %s is "
 		    "not responding" : "tether: session %s closed the "
@@ -1167,7 +1171,7 @@ client_reset_modes(void)
 	    "\033[?1004l\033[?1005l\033[?1006l\033[?1015l\033[?2004l"
 	    "\033[?1l\033>\033[4l\033[?25h\033[0m";
 
-	compat_write_ignore(write(STDOUT_FILENO, reset, sizeof reset - 1));
+	compat_ignore(write(STDOUT_FILENO, reset, sizeof reset - 1));
 }
 
 /* Free the client's buffers. */
@@ -1243,7 +1247,7 @@ client_run(const struct client_opts *o)
 	client_process(&c);
 	client_loop(&c);
 	if (c.title_pushed)
-		compat_write_ignore(write(STDOUT_FILENO, "\033[23;0t", 7));
+		compat_ignore(write(STDOUT_FILENO, "\033[23;0t", 7));
 	if (!c.exited && isatty(STDOUT_FILENO))
 		client_reset_modes();
 	if (c.fd != -1) {

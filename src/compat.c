@@ -1,6 +1,7 @@
 /* Platform-specific calls behind one small interface. */
 #include <sys/types.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +33,33 @@ compat_peer_uid(int fd, uid_t *uid)
 
 	return getpeereid(fd, uid, &gid);
 #endif
+}
+
+/*
+ * Close every descriptor from first to last (inclusive). The soft limit
+ * on descriptors says nothing about those already open above it (it may
+ * have been lowered after they were opened), so without close_range the
+ * loop goes to the hard limit, up to a bound.
+ */
+void
+compat_close_range(int first, int last)
+{
+	struct rlimit	 rl;
+	long		 max = 65536;
+	int		 fd;
+
+	if (first > last)
+		return;
+#if defined(__linux__) && defined(__GLIBC__) && \
+    (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+	if (close_range((unsigned)first, (unsigned)last, 0) == 0)
+		return;
+#endif
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max != RLIM_INFINITY &&
+	    rl.rlim_max < (rlim_t)max)
+		max = (long)rl.rlim_max;
+	for (fd = first; fd <= last && fd < max; fd++)
+		close(fd);
 }
 
 /* Mark fd close-on-exec. */

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -120,6 +121,7 @@ struct host {
 	const char	*dir;
 	const char	*name;
 	int		 lfd;		/* listening socket, -1 once closed */
+	int		 spare;		/* kept to refuse clients at EMFILE */
 	int		 master;	/* pty master, -1 once closed */
 	pid_t		 pid;
 	struct ring	 ring;
@@ -171,7 +173,7 @@ host_signal(int sig)
 	int		 saved = errno;
 	unsigned char	 c = (unsigned char)sig;
 
-	compat_write_ignore(write(host_sigpipe[1], &c, 1));
+	compat_ignore(write(host_sigpipe[1], &c, 1));
 	errno = saved;
 }
 
@@ -310,6 +312,34 @@ host_conn_new(struct host *h, int fd)
 	return i;
 }
 
+/*
+ * Out of descriptors, a waiting client would keep the socket readable and
+ * the loop spinning: give up the spare descriptor for a moment to accept
+ * it, tell it why, and close it. The session itself goes on.
+ */
+static void
+host_accept_refuse(struct host *h)
+{
+	struct buf	 b;
+	char		 hello[512];
+	int		 fd;
+
+	close(h->spare);
+	if ((fd = accept(h->lfd, NULL, NULL)) != -1) {
+		/* Unread, its HELLO would make our close reset the ERROR. */
+		compat_set_nonblock(fd, 1);
+		compat_ignore(read(fd, hello, sizeof hello));
+		buf_init(&b, 4096);
+		proto_put_text(&b, MSG_ERROR, ERR_BUSY, "the session host "
+		    "has run out of file descriptors; try again later");
+		compat_ignore(write(fd, buf_ptr(&b), buf_len(&b)));
+		buf_free(&b);
+		close(fd);
+		log_debug("refused a connection: out of file descriptors");
+	}
+	h->spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
 /* Accept a connection from the owner, or refuse it; -1 if none waited. */
 static int
 host_accept(struct host *h)
@@ -319,8 +349,11 @@ host_accept(struct host *h)
 	char		 msg[128];
 	int		 fd, i;
 
-	if ((fd = accept(h->lfd, NULL, NULL)) == -1)
+	if ((fd = accept(h->lfd, NULL, NULL)) == -1) {
+		if ((errno == EMFILE || errno == ENFILE) && h->spare != -1)
+			host_accept_refuse(h);
 		return -1;
+	}
 	compat_set_cloexec(fd);
 	compat_set_nonblock(fd, 1);
 	if ((i = host_conn_new(h, fd)) == -1)
@@ -355,14 +388,22 @@ host_info(struct host *h, struct msg_info *m)
 	model_title(h->model, m->title, sizeof m->title);
 }
 
+/* A window dimension within what the model and a pty are given. */
+static uint16_t
+host_clamp(uint16_t n)
+{
+	return n < PROTO_WIN_MIN ? PROTO_WIN_MIN : n > PROTO_WIN_MAX ?
+	    PROTO_WIN_MAX : n;
+}
+
 /* Resize the pty, clamping to what a terminal can be. */
 static void
 host_resize(struct host *h, uint16_t rows, uint16_t cols)
 {
 	if (rows == 0 || cols == 0)
 		return;
-	rows = rows < 2 ? 2 : rows > 4096 ? 4096 : rows;
-	cols = cols < 2 ? 2 : cols > 4096 ? 4096 : cols;
+	rows = host_clamp(rows);
+	cols = host_clamp(cols);
 	if (rows == h->rows && cols == h->cols)
 		return;
 	h->rows = rows;
@@ -645,7 +686,7 @@ host_hello(struct host *h, struct conn *c, uint8_t type, struct reader *r)
 		return host_take_fds(h, c);
 	case HELLO_KILL:
 		if ((m.flags & HELLO_DETACHED) && h->attached != NULL) {
-			host_conn_error(h, c, ERR_BUSY, "session is attached");
+			host_conn_error(h, c, ERR_ATTACHED, "session is attached");
 			return -1;
 		}
 		c->state = CONN_WAIT_EXIT;
@@ -1414,7 +1455,8 @@ host_loop(struct host *h)
 static void
 host_daemonize(int keep1, int keep2)
 {
-	int	 fd, max;
+	int	 fd, lo = keep1 < keep2 ? keep1 : keep2;
+	int	 hi = keep1 < keep2 ? keep2 : keep1;
 
 	if ((fd = open("/dev/null", O_RDWR)) != -1) {
 		dup2(fd, 0);
@@ -1423,13 +1465,9 @@ host_daemonize(int keep1, int keep2)
 		if (fd > 2)
 			close(fd);
 	}
-	max = (int)sysconf(_SC_OPEN_MAX);
-	if (max < 0 || max > 4096)
-		max = 4096;
-	for (fd = 3; fd < max; fd++) {
-		if (fd != keep1 && fd != keep2)
-			close(fd);
-	}
+	compat_close_range(3, lo - 1);
+	compat_close_range(lo + 1, hi - 1);
+	compat_close_range(hi + 1, INT_MAX);
 }
 
 /* Set up signals: the host ignores hangups and is woken by the rest. */
@@ -1469,8 +1507,10 @@ host_main(const struct host_opts *o, int lfd, int ready)
 	h.dir = o->dir;
 	h.name = o->name;
 	h.lfd = lfd;
-	h.rows = o->rows;
-	h.cols = o->cols;
+	h.spare = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	/* The creator's terminal may claim any size (or none). */
+	h.rows = host_clamp(o->rows);
+	h.cols = host_clamp(o->cols);
 	h.created = h.active = (uint64_t)time(NULL);
 	h.detached_at = host_now();
 	h.ttl = o->ttl;
@@ -1481,22 +1521,22 @@ host_main(const struct host_opts *o, int lfd, int ready)
 	ring_init(&h.ring, o->ring_size);
 	if (outlog_open(&h.log, o->name, o->log_size, why, sizeof why) == -1)
 		log_debug("no output log: %s", why);
-	h.screen = screen_new(o->rows, o->cols, o->history);
+	h.screen = screen_new(h.rows, h.cols, o->history);
 	host_signals_init();
 	spec.argv = o->argv;
 	spec.session = o->name;
-	spec.rows = o->rows;
-	spec.cols = o->cols;
+	spec.rows = h.rows;
+	spec.cols = h.cols;
 	compat_set_nonblock(lfd, 1);
 	if ((h.master = pty_spawn(&spec, &h.pid, why, sizeof why)) == -1) {
 		host_unlisten(&h);
-		compat_write_ignore(write(ready, why, strlen(why)));
+		compat_ignore(write(ready, why, strlen(why)));
 		_exit(1);
 	}
 	if (chdir("/") == -1)
 		log_debug("chdir /: %s", strerror(errno));
 	h.model = model_start(&h.ring, h.screen);
-	compat_write_ignore(write(ready, "", 1));
+	compat_ignore(write(ready, "", 1));
 	close(ready);
 	log_debug("session %s: pid %ld, ring %zu bytes", h.name, (long)h.pid,
 	    h.ring.cap);
@@ -1510,6 +1550,8 @@ host_main(const struct host_opts *o, int lfd, int ready)
 	screen_free(h.screen);
 	buf_free(&h.input);
 	free(h.command);
+	if (h.spare != -1)
+		close(h.spare);
 	_exit(0);
 }
 
@@ -1601,6 +1643,7 @@ host_test_new(int exited)
 	h->dir = "/nonexistent";
 	h->name = "test";
 	h->lfd = -1;
+	h->spare = -1;
 	h->master = -1;
 	h->rows = 24;
 	h->cols = 80;

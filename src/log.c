@@ -1,5 +1,6 @@
 /* Debug logging into a file named by TETHER_DEBUG, and fatal errors. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,14 +14,25 @@ static FILE	*log_file;
 static char	 log_name[32] = "tether";
 static void	(*log_hook)(void);
 
-/* Open the debug log if path is set and non-empty. */
+/*
+ * Open the debug log if path is set and non-empty: created for the owner
+ * alone, since it names sessions, commands and what went wrong.
+ */
 void
 log_open(const char *path)
 {
+	int	 fd;
+
 	if (path == NULL || *path == '\0' || log_file != NULL)
 		return;
-	if ((log_file = fopen(path, "ae")) != NULL)
-		setvbuf(log_file, NULL, _IOLBF, 0);
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd == -1)
+		return;
+	if ((log_file = fdopen(fd, "a")) == NULL) {
+		close(fd);
+		return;
+	}
+	setvbuf(log_file, NULL, _IOLBF, 0);
 }
 
 /* Close the debug log (a daemon closes it before closing all fds). */

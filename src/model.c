@@ -116,7 +116,7 @@ model_main(void *arg)
 		m->fed = fed + n;
 		pthread_cond_broadcast(&m->done);
 		/* Full pipe: the host has not looked yet; one byte is enough. */
-		compat_write_ignore(write(m->wake_fd[1], "", 1));
+		compat_ignore(write(m->wake_fd[1], "", 1));
 	}
 	pthread_mutex_unlock(&m->wake);
 	return NULL;

@@ -10,80 +10,72 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "compat.h"
 #include "log.h"
 #include "outlog.h"
+#include "safedir.h"
 #include "sock.h"
 #include "xmalloc.h"
 
-/* mkdir -m 700 path unless it exists; then it must be ours and private. */
-static int
-outlog_mkdir(const char *path, int check, char *why, size_t size)
-{
-	struct stat	 sb;
-
-	if (mkdir(path, 0700) == -1 && errno != EEXIST) {
-		snprintf(why, size, "cannot create %s: %s", path,
-		    strerror(errno));
-		return -1;
-	}
-	if (!check)
-		return 0;
-	if (lstat(path, &sb) == -1 || !S_ISDIR(sb.st_mode) ||
-	    sb.st_uid != getuid() || (sb.st_mode & 077) != 0) {
-		snprintf(why, size, "unsafe log directory %s: it must be a "
-		    "directory of yours with mode 700, not a link", path);
-		return -1;
-	}
-	return 0;
-}
-
 /*
  * The log directory: $XDG_STATE_HOME/tether, or ~/.local/state/tether,
- * created (mode 700) if missing. -1 and why when it cannot be used.
+ * created (mode 700, like missing parents under HOME) if missing. Returns
+ * a descriptor of it (see safedir.h) and its path in out, or -1 and why.
  */
 int
 outlog_dir(char *out, size_t len, char *why, size_t size)
 {
 	const char	*state = getenv("XDG_STATE_HOME"), *home;
-	char		 base[1024];
 	int		 n;
 
-	if (state != NULL && state[0] == '/')
-		n = snprintf(base, sizeof base, "%s", state);
-	else if ((home = getenv("HOME")) != NULL && home[0] == '/') {
-		n = snprintf(base, sizeof base, "%s/.local", home);
-		if (n > 0 && (size_t)n < sizeof base &&
-		    outlog_mkdir(base, 0, why, size) == -1)
-			return -1;
-		n = snprintf(base, sizeof base, "%s/.local/state", home);
+	if (state != NULL && state[0] == '/') {
+		(void)mkdir(state, 0700);
+		n = snprintf(out, len, "%s/tether", state);
+	} else if ((home = getenv("HOME")) != NULL && home[0] == '/') {
+		n = snprintf(out, len, "%s/.local", home);
+		if (n > 0 && (size_t)n < len)
+			(void)mkdir(out, 0700);
+		n = snprintf(out, len, "%s/.local/state", home);
+		if (n > 0 && (size_t)n < len)
+			(void)mkdir(out, 0700);
+		n = snprintf(out, len, "%s/.local/state/tether", home);
 	} else {
 		snprintf(why, size, "no log directory: neither XDG_STATE_HOME "
 		    "nor HOME is set");
 		return -1;
 	}
-	if (n < 0 || (size_t)n >= sizeof base) {
-		snprintf(why, size, "log directory path is too long");
-		return -1;
-	}
-	if (outlog_mkdir(base, 0, why, size) == -1)
-		return -1;
-	n = snprintf(out, len, "%s/tether", base);
 	if (n < 0 || (size_t)n >= len) {
 		snprintf(why, size, "log directory path is too long");
 		return -1;
 	}
-	return outlog_mkdir(out, 1, why, size);
+	return safedir_open(out, "log directory", why, size);
 }
 
+/*
+ * Open the log file name in the log directory, a regular file of ours:
+ * never through a link, never a file planted there before (create makes a
+ * new one in its place), never one that others may read.
+ */
 static int
-outlog_create(const char *path)
+outlog_file(int dirfd, const char *name, int create)
 {
-	int	 fd;
+	struct stat	 sb;
+	int		 fd, flags = O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC;
 
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_NOFOLLOW |
-	    O_CLOEXEC, 0600);
-	if (fd != -1)
-		fchmod(fd, 0600);
+	if (create) {
+		if (unlinkat(dirfd, name, 0) == -1 && errno != ENOENT)
+			return -1;
+		flags |= O_CREAT | O_EXCL;
+	}
+	if ((fd = openat(dirfd, name, flags | O_NONBLOCK, 0600)) == -1)
+		return -1;
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
+	    sb.st_uid != getuid() || (sb.st_mode & 077) != 0) {
+		close(fd);
+		errno = EPERM;
+		return -1;
+	}
+	compat_set_nonblock(fd, 0);
 	return fd;
 }
 
@@ -95,21 +87,19 @@ outlog_open(struct outlog *l, const char *name, size_t limit, char *why,
 	char	 dir[1100];
 
 	memset(l, 0, sizeof *l);
-	l->fd = -1;
+	l->fd = l->dirfd = -1;
 	if (limit == 0)
 		return 0;
-	if (outlog_dir(dir, sizeof dir, why, size) == -1)
+	if ((l->dirfd = outlog_dir(dir, sizeof dir, why, size)) == -1)
 		return -1;
-	xasprintf(&l->path, "%s/%s.log", dir, name);
-	xasprintf(&l->old, "%s/%s.log.1", dir, name);
+	xasprintf(&l->path, "%s.log", name);
+	xasprintf(&l->old, "%s.log.1", name);
 	l->limit = limit;
-	(void)unlink(l->old);
-	if ((l->fd = outlog_create(l->path)) == -1) {
-		snprintf(why, size, "cannot create %s: %s", l->path,
+	(void)unlinkat(l->dirfd, l->old, 0);
+	if ((l->fd = outlog_file(l->dirfd, l->path, 1)) == -1) {
+		snprintf(why, size, "cannot create %s/%s: %s", dir, l->path,
 		    strerror(errno));
-		free(l->path);
-		free(l->old);
-		l->path = l->old = NULL;
+		outlog_close(l);
 		return -1;
 	}
 	return 0;
@@ -127,6 +117,32 @@ outlog_note(struct outlog *l, const char *what)
 		l->size += (uint64_t)n;
 }
 
+/*
+ * A write failed (most often, the disk is full): say so at the end of the
+ * log, in room made by cutting its last bytes (the blocks they used take
+ * the note), then pause until OUTLOG_RETRY_MS from now.
+ */
+static void
+outlog_pause(struct outlog *l, int err, uint64_t now)
+{
+	char	 what[160];
+	off_t	 end;
+	int	 n;
+
+	n = snprintf(what, sizeof what, "the log is paused here: %s; "
+	    "output from here on is missing until it resumes", strerror(err));
+	end = lseek(l->fd, 0, SEEK_END);
+	if (n > 0 && end != -1 && end >= n + 13 &&
+	    ftruncate(l->fd, end - (n + 13)) == 0) {
+		l->lost += (uint64_t)n + 13;
+		outlog_note(l, what);
+	}
+	log_debug("output log paused: %s", strerror(err));
+	close(l->fd);
+	l->fd = -1;
+	l->retry_at = now + OUTLOG_RETRY_MS;
+}
+
 /* Append output; now (ms) paces the retries after a failure. */
 void
 outlog_write(struct outlog *l, const void *data, size_t len, uint64_t now)
@@ -142,8 +158,7 @@ outlog_write(struct outlog *l, const void *data, size_t len, uint64_t now)
 			l->lost += len;
 			return;
 		}
-		if ((l->fd = open(l->path, O_WRONLY | O_APPEND | O_NOFOLLOW |
-		    O_CLOEXEC)) == -1) {
+		if ((l->fd = outlog_file(l->dirfd, l->path, 0)) == -1) {
 			l->retry_at = now + OUTLOG_RETRY_MS;
 			l->lost += len;
 			return;
@@ -158,9 +173,9 @@ outlog_write(struct outlog *l, const void *data, size_t len, uint64_t now)
 		l->lost = 0;
 	}
 	if (l->size >= l->limit / 2) {
-		if (rename(l->path, l->old) == 0) {
+		if (renameat(l->dirfd, l->path, l->dirfd, l->old) == 0) {
 			close(l->fd);
-			l->fd = outlog_create(l->path);
+			l->fd = outlog_file(l->dirfd, l->path, 1);
 			l->size = 0;
 			l->held_old = l->held;
 			l->held = 0;
@@ -176,11 +191,8 @@ outlog_write(struct outlog *l, const void *data, size_t len, uint64_t now)
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			log_debug("output log paused: %s", strerror(errno));
-			close(l->fd);
-			l->fd = -1;
-			l->retry_at = now + OUTLOG_RETRY_MS;
 			l->lost += len;
+			outlog_pause(l, n == 0 ? ENOSPC : errno, now);
 			return;
 		}
 		p += n;
@@ -207,7 +219,9 @@ outlog_close(struct outlog *l)
 {
 	if (l->fd != -1)
 		close(l->fd);
-	l->fd = -1;
+	if (l->dirfd != -1)
+		close(l->dirfd);
+	l->fd = l->dirfd = -1;
 	free(l->path);
 	free(l->old);
 	l->path = l->old = NULL;
@@ -308,8 +322,32 @@ session_alive(const char *name)
 }
 
 /*
+ * Open a log file of ours for reading; never through a link, never a
+ * FIFO or device put in its place (whose open or read could hang).
+ */
+static int
+outlog_read_open(int dirfd, const char *name)
+{
+	struct stat	 sb;
+	int		 fd;
+
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
+	    sb.st_uid != getuid()) {
+		close(fd);
+		errno = EPERM;
+		return -1;
+	}
+	return fd;
+}
+
+/*
  * tether log [-f] [-p] NAME: print the session's log (and with follow,
- * what it writes next, until it ends). Returns an exit status.
+ * what it writes next, until it ends). Returns 0, 3 when there is no log,
+ * or 1 after saying why.
  */
 int
 outlog_show(const char *name, int follow, int plain)
@@ -317,23 +355,29 @@ outlog_show(const char *name, int follow, int plain)
 	char		 dir[1100], why[512], *path, *old;
 	struct plain	 st;
 	struct stat	 a, b;
-	int		 fd, ofd, quiet = 0, status = 0;
+	int		 dfd, fd, ofd, quiet = 0, status = 0;
 
 	memset(&st, 0, sizeof st);
-	if (outlog_dir(dir, sizeof dir, why, sizeof why) == -1) {
+	if ((dfd = outlog_dir(dir, sizeof dir, why, sizeof why)) == -1) {
 		fprintf(stderr, "tether: %s\n", why);
 		return 1;
 	}
-	xasprintf(&path, "%s/%s.log", dir, name);
-	xasprintf(&old, "%s/%s.log.1", dir, name);
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
-		fprintf(stderr, "tether: no log for session %s (%s)\n", name,
-		    strerror(errno));
-		free(path);
-		free(old);
-		return 3;
+	xasprintf(&path, "%s.log", name);
+	xasprintf(&old, "%s.log.1", name);
+	if ((fd = outlog_read_open(dfd, path)) == -1) {
+		if (errno == ENOENT) {
+			fprintf(stderr, "tether: no log for session %s (%s)\n",
+			    name, strerror(errno));
+			status = 3;
+		} else {
+			fprintf(stderr, "tether: unsafe log %s/%s: not a "
+			    "file of yours (%s); remove it\n", dir, path,
+			    strerror(errno));
+			status = 1;
+		}
+		goto out;
 	}
-	if ((ofd = open(old, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) != -1) {
+	if ((ofd = outlog_read_open(dfd, old)) != -1) {
 		if (show_fd(ofd, plain ? &st : NULL) == -1)
 			status = 1;
 		close(ofd);
@@ -349,12 +393,12 @@ outlog_show(const char *name, int follow, int plain)
 		}
 		fflush(stdout);
 		/* Rotated: the file we read is now NAME.log.1. */
-		if (stat(path, &a) == 0 && fstat(fd, &b) == 0 &&
+		if (fstatat(dfd, path, &a, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    fstat(fd, &b) == 0 &&
 		    (a.st_ino != b.st_ino || a.st_dev != b.st_dev)) {
 			show_fd(fd, plain ? &st : NULL);
 			close(fd);
-			if ((fd = open(path, O_RDONLY | O_NOFOLLOW |
-			    O_CLOEXEC)) == -1)
+			if ((fd = outlog_read_open(dfd, path)) == -1)
 				break;
 			continue;
 		}
@@ -368,7 +412,10 @@ outlog_show(const char *name, int follow, int plain)
 	if (plain && st.cr)
 		fputc('\n', stdout);
 	fflush(stdout);
-	close(fd);
+	if (fd != -1)
+		close(fd);
+out:
+	close(dfd);
 	free(path);
 	free(old);
 	return status;

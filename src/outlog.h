@@ -6,7 +6,9 @@
  * ~/.local/state/tether), owner-only: NAME.log and NAME.log.1; when
  * NAME.log reaches half the limit it becomes NAME.log.1 (the older half
  * goes) and a new NAME.log begins. A failed write (a full disk) pauses the
- * log; it tries again OUTLOG_RETRY_MS later and the log notes the gap.
+ * log, with a note at its end; it tries again OUTLOG_RETRY_MS later and
+ * then notes how much is missing. Files are opened relative to the checked
+ * directory, never through a link (safedir.h).
  */
 #ifndef OUTLOG_H
 #define OUTLOG_H
@@ -21,8 +23,9 @@
 
 struct outlog {
 	int		 fd;		/* -1: off, or paused */
-	char		*path;		/* NAME.log */
-	char		*old;		/* NAME.log.1 */
+	int		 dirfd;		/* the log directory, -1: none */
+	char		*path;		/* NAME.log, in dirfd */
+	char		*old;		/* NAME.log.1, in dirfd */
 	size_t		 limit;
 	uint64_t	 size;		/* of NAME.log */
 	uint64_t	 lost;		/* bytes not logged while paused */

@@ -23,6 +23,8 @@
 #define PROTO_NAME_MAX		64
 #define PROTO_TEXT_MAX		1024
 #define PROTO_TITLE_MAX		256
+#define PROTO_WIN_MIN		2	/* window rows and columns: smaller */
+#define PROTO_WIN_MAX		1024	/* or larger sizes are clamped */
 
 #define PROTO_ERR_FRAME		-10	/* frame length out of range */
 #define PROTO_ERR_MAGIC		-11	/* not a tether peer */
@@ -81,6 +83,7 @@ enum error_code {
 	ERR_PROTOCOL = 3,
 	ERR_BUSY = 4,
 	ERR_GONE = 5,
+	ERR_ATTACHED = 6,	/* KILL with HELLO_DETACHED, but attached (1.3) */
 };
 
 enum detach_reason {

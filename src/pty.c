@@ -97,7 +97,7 @@ pty_child(const struct pty_spec *spec, const char *slave, int errfd)
 	execv(shell, argv0);
 fail:
 	e = errno;
-	compat_write_ignore(write(errfd, &e, sizeof e));
+	compat_ignore(write(errfd, &e, sizeof e));
 	_exit(127);
 }
 

@@ -397,7 +397,7 @@ remote_command(struct remote *r, int resume)
 		remote_word(v, &n, 128, r->ttl);
 	}
 	for (i = 0; i < sizeof env / sizeof env[0]; i++) {
-		if ((val = getenv(env[i])) == NULL || strlen(val) > 200)
+		if ((val = getenv(env[i])) == NULL || strlen(val) > ENV_VALUE_MAX)
 			continue;
 		xasprintf(&pairs[np], "%s=%s", env[i], val);
 		remote_word(v, &n, 128, "--env");

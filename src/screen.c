@@ -21,6 +21,7 @@
 
 #include "compat.h"
 #include "log.h"
+#include "proto.h"
 #include "screen.h"
 #include "xmalloc.h"
 
@@ -1434,8 +1435,8 @@ screen_new(uint16_t rows, uint16_t cols, size_t history)
 	struct screen	*s = xcalloc(1, sizeof *s);
 	VTermColor	 fg, bg;
 
-	s->rows = clamp(rows, 2, 4096);
-	s->cols = clamp(cols, 2, 4096);
+	s->rows = clamp(rows, PROTO_WIN_MIN, PROTO_WIN_MAX);
+	s->cols = clamp(cols, PROTO_WIN_MIN, PROTO_WIN_MAX);
 	s->vt = vterm_new(s->rows, s->cols);
 	if (s->vt == NULL)
 		fatalx("cannot create the terminal model");
@@ -1493,7 +1494,8 @@ screen_free(struct screen *s)
 void
 screen_resize(struct screen *s, uint16_t rows, uint16_t cols)
 {
-	int	 r = clamp(rows, 2, 4096), c = clamp(cols, 2, 4096);
+	int	 r = clamp(rows, PROTO_WIN_MIN, PROTO_WIN_MAX);
+	int	 c = clamp(cols, PROTO_WIN_MIN, PROTO_WIN_MAX);
 
 	if (r == s->rows && c == s->cols)
 		return;

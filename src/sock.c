@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "compat.h"
+#include "safedir.h"
 #include "sock.h"
 
 /*
@@ -50,41 +51,6 @@ sock_name_check(const char *name, char *why, size_t size)
 	return 0;
 }
 
-/* Check that path is a real directory, ours, and closed to everyone else. */
-static int
-sock_dir_check(const char *path, char *why, size_t size)
-{
-	struct stat	 sb;
-
-	if (lstat(path, &sb) == -1) {
-		snprintf(why, size, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (S_ISLNK(sb.st_mode)) {
-		snprintf(why, size, "unsafe socket directory %s: it is a "
-		    "symbolic link; remove it", path);
-		return -1;
-	}
-	if (!S_ISDIR(sb.st_mode)) {
-		snprintf(why, size, "unsafe socket directory %s: not a "
-		    "directory; remove it", path);
-		return -1;
-	}
-	if (sb.st_uid != getuid()) {
-		snprintf(why, size, "unsafe socket directory %s: owned by "
-		    "uid %ld, not by you (uid %ld); remove it", path,
-		    (long)sb.st_uid, (long)getuid());
-		return -1;
-	}
-	if ((sb.st_mode & 077) != 0) {
-		snprintf(why, size, "unsafe socket directory %s: mode %04o "
-		    "lets others in; run chmod 700 %s", path,
-		    (unsigned)(sb.st_mode & 07777), path);
-		return -1;
-	}
-	return 0;
-}
-
 /*
  * Find and create the socket directory: $XDG_RUNTIME_DIR/tether, or
  * /tmp/tether-UID. Returns -1 and says why when it cannot be used safely.
@@ -93,7 +59,7 @@ int
 sock_dir(char *out, size_t len, char *why, size_t size)
 {
 	const char	*xdg = getenv("XDG_RUNTIME_DIR");
-	int		 n;
+	int		 n, fd;
 
 	if (xdg != NULL && xdg[0] == '/')
 		n = snprintf(out, len, "%s/tether", xdg);
@@ -103,12 +69,15 @@ sock_dir(char *out, size_t len, char *why, size_t size)
 		snprintf(why, size, "socket directory path is too long");
 		return -1;
 	}
-	if (mkdir(out, 0700) == -1 && errno != EEXIST) {
-		snprintf(why, size, "cannot create socket directory %s: %s",
-		    out, strerror(errno));
+	/*
+	 * Sockets are reached by path, not through this descriptor: what
+	 * keeps the checked directory the one used is that nobody else can
+	 * replace it (safedir_open checks its parent too).
+	 */
+	if ((fd = safedir_open(out, "socket directory", why, size)) == -1)
 		return -1;
-	}
-	return sock_dir_check(out, why, size);
+	close(fd);
+	return 0;
 }
 
 /* Fill a unix socket address for dir/name. */

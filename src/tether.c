@@ -386,7 +386,11 @@ bridge_agent(const char *dir, const char *name)
 	return link;
 }
 
-/* Take --env NAME=VALUE for the session to be created, if it is sane. */
+/*
+ * Take --env NAME=VALUE for the session to be created, if it is sane: one
+ * of the terminal and locale variables, a value of printable bytes, at
+ * most ENV_VALUE_MAX of them.
+ */
 static void
 bridge_env(const char *pair)
 {
@@ -398,6 +402,9 @@ bridge_env(const char *pair)
 		if (!((*p >= 'A' && *p <= 'Z') || *p == '_'))
 			usage_error("invalid --env '%s'", pair);
 	}
+	if (strlen(eq + 1) > ENV_VALUE_MAX)
+		usage_error("--env '%.64s...' is longer than the limit",
+		    pair);
 	for (p = eq + 1; *p != '\0'; p++) {
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			usage_error("invalid --env '%s'", pair);
@@ -491,7 +498,8 @@ cmd_bridge(int argc, char **argv, struct opts *o)
 
 /*
  * Send a HELLO of the given mode and flags on fd and wait for a frame of
- * type want: 1 when it came, 0 on a timeout, -1 on an error.
+ * type want: 1 when it came (in body), 0 on a timeout, -2 when the host
+ * answered with ERROR (in body), -1 when the connection failed or closed.
  */
 static int
 request(int fd, uint8_t mode, uint32_t flags, uint8_t want, struct buf *in,
@@ -510,8 +518,9 @@ request(int fd, uint8_t mode, uint32_t flags, uint8_t want, struct buf *in,
 	h.flags = flags;
 	buf_init(&out, 4096);
 	r = proto_put_hello(&out, &h);
+	/* A host that refused at once may have closed: read its ERROR. */
 	if (r == 0)
-		r = client_send_all(fd, &out, ms);
+		(void)client_send_all(fd, &out, ms);
 	buf_free(&out);
 	if (r != 0)
 		return -1;
@@ -519,7 +528,7 @@ request(int fd, uint8_t mode, uint32_t flags, uint8_t want, struct buf *in,
 		if (type == want)
 			return 1;
 		if (type == MSG_ERROR)
-			return -1;
+			return -2;
 		buf_consume(in, size);
 	}
 	return r;
@@ -694,6 +703,27 @@ print_session(const struct msg_info *m, int w, time_t now)
 	    m->command[0] != '\0' ? m->command : "-");
 }
 
+/*
+ * Make a title or command that a program chose safe to print: control
+ * characters (C0, DEL, and C1 as UTF-8) become '?', so that ls cannot be
+ * made to move the cursor or send the terminal commands.
+ */
+static void
+ls_clean(char *s)
+{
+	unsigned char	*p;
+
+	for (p = (unsigned char *)s; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			p[0] = '?';
+			p[1] = '?';
+			p++;
+		}
+	}
+}
+
 /* tether ls: one line per session. */
 static int
 cmd_ls(int argc, char **argv)
@@ -721,8 +751,11 @@ cmd_ls(int argc, char **argv)
 		    (int)w, "NAME", "STATE", "PID", "SIZE", "CREATED",
 		    "ATTACHED", "IDLE", "TTL", "TITLE");
 	for (i = 0; i < n; i++) {
-		if (info[i].name[0] != '\0')
-			print_session(&info[i], (int)w, now);
+		if (info[i].name[0] == '\0')
+			continue;
+		ls_clean(info[i].title);
+		ls_clean(info[i].command);
+		print_session(&info[i], (int)w, now);
 	}
 	query_free(names, info, n);
 	return 0;
@@ -740,7 +773,8 @@ kill_session(const char *dir, const char *name, uint32_t flags)
 	struct buf	 in;
 	struct reader	 body;
 	struct opts	 o;
-	char		 why[512];
+	char		 why[512], text[PROTO_TEXT_MAX];
+	uint8_t		 code;
 	int		 fd, created, r;
 
 	memset(&o, 0, sizeof o);
@@ -757,10 +791,18 @@ kill_session(const char *dir, const char *name, uint32_t flags)
 	buf_init(&in, PROTO_MAX_FRAME + 4 + 64 * 1024);
 	r = request(fd, HELLO_KILL, flags, MSG_EXIT, &in, &body,
 	    KILL_TIMEOUT);
+	/* A refusal (busy, denied, out of descriptors) is no success. */
+	if (r == -2 && proto_get_text(&body, &code, text, sizeof text) != 0)
+		snprintf(text, sizeof text, "malformed error message");
 	buf_free(&in);
 	close(fd);
-	if (r == -1 && flags != 0)
-		return EXIT_EXISTS;
+	if (r == -2 && code == ERR_ATTACHED)
+		return EXIT_EXISTS;	/* attached since it was listed */
+	if (r == -2) {
+		fprintf(stderr, "tether: cannot kill session %s: %s\n", name,
+		    text);
+		return EXIT_ERROR;
+	}
 	if (r == 0) {
 		fprintf(stderr, "tether: session %s did not end\n", name);
 		return EXIT_ERROR;

@@ -7,6 +7,12 @@
 #endif
 
 /*
+ * The longest value of a terminal or locale variable the client passes to
+ * the server (longer ones stay behind) and a bridge accepts with --env.
+ */
+#define ENV_VALUE_MAX	200
+
+/*
  * tether's own exit statuses, kept at the top of the range (as ssh keeps
  * 255) so that they rarely collide with the program's statuses, which an
  * attached client passes on.

@@ -6,6 +6,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "proto.h"
 #include "tty.h"
 
 static struct termios	 tty_saved;
@@ -42,7 +43,10 @@ tty_restore(void)
 		tcsetattr(tty_fd, TCSADRAIN, &tty_saved);
 }
 
-/* The terminal's size; 80x24 when it has none. */
+/*
+ * The terminal's size; 80x24 when it has none (0x0: a pty nobody sized),
+ * and at most PROTO_WIN_MAX each way, which is all a session takes.
+ */
 int
 tty_size(int fd, uint16_t *rows, uint16_t *cols)
 {
@@ -54,7 +58,7 @@ tty_size(int fd, uint16_t *rows, uint16_t *cols)
 		*cols = 80;
 		return -1;
 	}
-	*rows = ws.ws_row;
-	*cols = ws.ws_col;
+	*rows = ws.ws_row > PROTO_WIN_MAX ? PROTO_WIN_MAX : ws.ws_row;
+	*cols = ws.ws_col > PROTO_WIN_MAX ? PROTO_WIN_MAX : ws.ws_col;
 	return 0;
 }
