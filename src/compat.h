@@ -14,8 +14,10 @@ struct msghdr;
  * A descriptor that names a directory without reading it (Linux); where
  * there is none, a read-only one does, for a directory of the user's own.
  */
-#ifndef O_PATH
-#define O_PATH	O_RDONLY
+#ifdef O_PATH
+#define COMPAT_O_DIRREF	O_PATH
+#else
+#define COMPAT_O_DIRREF	O_RDONLY
 #endif
 
 int	compat_peer_uid(int, uid_t *);

@@ -95,7 +95,8 @@ safedir_open(const char *path, const char *what, char *why, size_t size)
 		    strerror(errno));
 		return -1;
 	}
-	fd = open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	fd = open(path, COMPAT_O_DIRREF | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
 	if (fd == -1) {
 		if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode))
 			snprintf(why, size, "unsafe %s %s: it is a symbolic "
