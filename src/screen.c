@@ -1211,7 +1211,20 @@ put_fffd(uint8_t *o)
 }
 
 /*
- * Copy in to out as valid UTF-8: each byte that does not belong to a
+ * Is this whole sequence a C1 control encoded in UTF-8 (U+0080 to U+009F)?
+ * libvterm 0.1.4 draws one as a glyph of width -1, which moves the cursor
+ * back over the character before it, so the model would no longer match
+ * the terminal. Terminals ignore them (tmux, VTE) or act on them (xterm);
+ * they are dropped here, as tmux does.
+ */
+static int
+c1_encoded(const uint8_t *u)
+{
+	return u[0] == 0xc2 && u[1] < 0xa0;
+}
+
+/*
+ * Copy in to out as valid UTF-8, without encoded C1 controls: each byte that does not belong to a
  * well-formed sequence becomes U+FFFD; a sequence not yet complete at the
  * end is kept for the next call. out must hold 3 * len + 12 bytes.
  */
@@ -1240,8 +1253,10 @@ sanitize(struct screen *s, const uint8_t *in, size_t len, uint8_t *out)
 			if (ok) {
 				s->utf8[s->utf8_have++] = c;
 				if (--s->utf8_need == 0) {
-					for (k = 0; k < s->utf8_have; k++)
-						out[o++] = s->utf8[k];
+					if (!c1_encoded(s->utf8))
+						for (k = 0; k < s->utf8_have;
+						    k++)
+							out[o++] = s->utf8[k];
 					s->utf8_have = 0;
 				}
 				continue;

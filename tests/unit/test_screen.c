@@ -255,6 +255,34 @@ test_resize(void)
 	screen_free(s);
 }
 
+/*
+ * C1 controls encoded in UTF-8 (U+0080 to U+009F): libvterm 0.1.4 draws
+ * them as glyphs of width -1, moving the cursor back over the character
+ * before; terminals ignore them (tmux, VTE) or act on them (xterm), never
+ * that. Found by tests/e2e/hostile.sh: "x<U+0085>y" was repainted as "y".
+ */
+static void
+test_hostile_c1(void)
+{
+	struct screen	*s;
+	char		 in[16], *r;
+	int		 c, bad = 0;
+
+	for (c = 0x80; c < 0xa0; c++) {
+		s = screen_new(24, 80, 100);
+		snprintf(in, sizeof in, "ab\xc2%cyz\r\nEND", c);
+		feed(s, in);
+		r = repaint(s);
+		if (strstr(r, "abyz") == NULL || strstr(r, "END") == NULL) {
+			diag("U+%04X: repaint has no abyz", c);
+			bad++;
+		}
+		free(r);
+		screen_free(s);
+	}
+	ok(bad == 0, "encoded C1 controls neither draw nor move the cursor");
+}
+
 static void
 test_hostile(void)
 {
@@ -301,6 +329,7 @@ test_hostile(void)
 	free(r);
 	free(big);
 	screen_free(s);
+	test_hostile_c1();
 }
 
 static void
