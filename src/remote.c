@@ -268,6 +268,17 @@ remote_word(const char **v, size_t *n, size_t max, const char *w)
 	v[*n] = NULL;
 }
 
+/* Does s hold a control character (which a shell or a log could act on)? */
+static int
+remote_has_control(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * The command ssh runs on the host: the remote tether's bridge for this
  * session, with the terminal's type and locale, every word quoted.
@@ -299,7 +310,9 @@ remote_command(struct remote *r, int resume)
 		remote_word(v, &n, 128, r->history);
 	}
 	for (i = 0; i < sizeof env / sizeof env[0]; i++) {
-		if ((val = getenv(env[i])) == NULL || strlen(val) > 200)
+		/* The bridge refuses control characters: leave those out. */
+		if ((val = getenv(env[i])) == NULL || strlen(val) > 200 ||
+		    remote_has_control(val))
 			continue;
 		xasprintf(&pairs[np], "%s=%s", env[i], val);
 		remote_word(v, &n, 128, "--env");
