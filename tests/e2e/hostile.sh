@@ -117,15 +117,22 @@ rm -f "$W/stop"
 loris=$!
 ok "the slowloris holds its connections open" \
     wait_until grep -qsx 'open 24' "$W/loris.out"
-run "$TETHER" ls
-is "$RC" 0 "slowloris: tether ls still works"
-like "$OUT" '^vic ' "slowloris: and lists the session"
-run "$TETHER" new other2 -- sleep 7272
-run "$TETHER" kill other2
-is "$RC" 0 "slowloris: tether kill of another session still works"
-alive "a slowloris (while it goes on)"
-run "$TETHER" ls
-is "$RC" 0 "slowloris: tether ls of the attached session works"
+# A real client gets in because it says HELLO before 16 more connections
+# arrive. Under valgrind it takes longer than that (the peer reconnects
+# at native speed), so there only the host's survival is checked.
+if [ -n "${TETHER_VALGRIND:-}" ]; then
+	skip "under valgrind a client is slower than the slowloris" 7
+else
+	run "$TETHER" ls
+	is "$RC" 0 "slowloris: tether ls still works"
+	like "$OUT" '^vic ' "slowloris: and lists the session"
+	run "$TETHER" new other2 -- sleep 7272
+	run "$TETHER" kill other2
+	is "$RC" 0 "slowloris: tether kill of another session still works"
+	alive "a slowloris (while it goes on)"
+	run "$TETHER" ls
+	is "$RC" 0 "slowloris: tether ls of the attached session works"
+fi
 touch "$W/stop"
 wait "$loris"
 is "$?" 0 "the slowloris peer ran to its end"
@@ -215,7 +222,7 @@ names=('' '.' '..' '../x' '../../tmp/hostile-name' "/tmp/hostile-name"
     'a/b' 'a b' 'a;touch hostile-name' '$(touch hostile-name)'
     '`touch hostile-name`' 'a|b' 'a>hostile-name' '*' '~root' '-x' '--'
     $'a\nb' $'a\rb' $'\e[2J' $'\xff\xfe' $'caf\xc3\xa9' "$long")
-find "$W" -path "$W/*.out" -prune -o -path "$W/run.*" -prune -o \
+find "$W" -path "$W/vg" -prune -o -path "$W/*.out" -prune -o -path "$W/run.*" -prune -o \
     -path "$W/commands.log" -prune -o -path "$W/debug.log" -prune -o \
     -path "$W/wait.*" -prune -o -path "$W/*.find" -prune -o -print | sort >"$W/before.find"
 bad=0
@@ -234,7 +241,7 @@ for name in "${names[@]}"; do
 	done
 done
 is "$bad" 0 "${#names[@]} hostile names x new/attach/kill/log: exit 254 and one line each"
-find "$W" -path "$W/*.out" -prune -o -path "$W/run.*" -prune -o \
+find "$W" -path "$W/vg" -prune -o -path "$W/*.out" -prune -o -path "$W/run.*" -prune -o \
     -path "$W/commands.log" -prune -o -path "$W/debug.log" -prune -o \
     -path "$W/wait.*" -prune -o -path "$W/*.find" -prune -o -print | sort >"$W/after.find"
 is "$(diff "$W/before.find" "$W/after.find" | cat -v)" "" \
