@@ -78,10 +78,12 @@ check-san:
 # subset that works under valgrind; left out are the tests that find
 # tether's processes by name (pgrep -x tether: under valgrind they are
 # memcheck-amd64-), and those whose floods or deadlines valgrind's 20-50x
-# slowdown breaks (proto_resume, repaint, slow_link, stall, the faults).
+# slowdown breaks (proto_resume, repaint, slow_link, stall, the faults;
+# remote_basic passes, but not always: a killed ssh's bridge may outlive
+# its check). hostile_remote.sh covers the bridge. About 3 minutes here.
 VG_TESTS ?= tests/e2e/cli_usage.sh tests/e2e/proto_badinput.sh \
 	    tests/e2e/queries.sh tests/e2e/hostile.sh \
-	    tests/e2e/hostile_remote.sh tests/e2e/remote_basic.sh
+	    tests/e2e/hostile_remote.sh
 check-valgrind:
 	$(MAKE) B=build-vg CFLAGS="-O0 -g" build-vg/tether \
 	    $(patsubst $(B)/%,build-vg/%,$(HELPERS))
