@@ -80,7 +80,7 @@ check-san:
 # memcheck-amd64-), and those whose floods or deadlines valgrind's 20-50x
 # slowdown breaks (proto_resume, repaint, slow_link, stall, the faults;
 # remote_basic passes, but not always: a killed ssh's bridge may outlive
-# its check). hostile_remote.sh covers the bridge. About 3 minutes here.
+# its check). hostile_remote.sh covers the bridge. 2.5 minutes on 2 cores.
 VG_TESTS ?= tests/e2e/cli_usage.sh tests/e2e/proto_badinput.sh \
 	    tests/e2e/queries.sh tests/e2e/hostile.sh \
 	    tests/e2e/hostile_remote.sh
