@@ -279,8 +279,34 @@ host_conn_error(struct host *h, struct conn *c, uint8_t code, const char *msg)
 }
 
 /*
+ * Every slot is taken: drop the connection that has waited longest for its
+ * HELLO, if any, so that connections that never speak (a slowloris, each
+ * reopened as soon as it is dropped) cannot lock the owner out. A real
+ * client says HELLO at once, so it is never the oldest for long. Returns
+ * -1 when every connection has said HELLO.
+ */
+static int
+host_conn_evict(struct host *h)
+{
+	struct conn	*c, *old = NULL;
+	int		 i;
+
+	for (i = 0; i < HOST_MAX_CONNS; i++) {
+		if ((c = h->conns[i]) != NULL && c->state == CONN_HELLO &&
+		    (old == NULL || c->opened < old->opened))
+			old = c;
+	}
+	if (old == NULL)
+		return -1;
+	host_conn_error(h, old, ERR_BUSY,
+	    "too many connections to this session");
+	return 0;
+}
+
+/*
  * A new connection on fd (ours from now on) in a free slot: its slot, or
- * -1 when every slot is taken (the peer is told so and fd is closed).
+ * -1 when every slot is taken by a connection that has said HELLO (the
+ * peer is told so and fd is closed).
  */
 static int
 host_conn_new(struct host *h, int fd)
@@ -298,6 +324,9 @@ host_conn_new(struct host *h, int fd)
 	buf_init(&c->out, CONN_OUT_MAX);
 	for (i = 0; i < HOST_MAX_CONNS && h->conns[i] != NULL; i++)
 		;
+	if (i == HOST_MAX_CONNS && host_conn_evict(h) == 0)
+		for (i = 0; i < HOST_MAX_CONNS && h->conns[i] != NULL; i++)
+			;
 	if (i == HOST_MAX_CONNS) {
 		proto_put_text(&c->out, MSG_ERROR, ERR_BUSY,
 		    "too many connections to this session");
@@ -1421,8 +1450,6 @@ host_loop(struct host *h)
 			host_log(h);
 		if (pfd[0].revents & POLLIN)
 			host_signals(h);
-		if (h->lfd != -1 && (pfd[1].revents & POLLIN))
-			host_accept(h);
 		if (h->master != -1 && (pfd[2].revents & POLLOUT))
 			host_pty_write(h);
 		if (h->master != -1 && (pfd[2].revents & (POLLIN | POLLHUP |
@@ -1448,6 +1475,9 @@ host_loop(struct host *h)
 			else
 				host_conn_free(h, c);
 		}
+		/* Last: making room may free a connection of who[]. */
+		if (h->lfd != -1 && (pfd[1].revents & POLLIN))
+			host_accept(h);
 	}
 }
 

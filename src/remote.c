@@ -332,6 +332,17 @@ remote_word(const char **v, size_t *n, size_t max, const char *w)
 	v[*n] = NULL;
 }
 
+/* Does s hold a control character (which a shell or a log could act on)? */
+static int
+remote_has_control(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * The command line ssh gives the host's shell for a remote tether command
  * (v[0] is the tether): every word quoted, and the search for tether
@@ -397,7 +408,9 @@ remote_command(struct remote *r, int resume)
 		remote_word(v, &n, 128, r->ttl);
 	}
 	for (i = 0; i < sizeof env / sizeof env[0]; i++) {
-		if ((val = getenv(env[i])) == NULL || strlen(val) > ENV_VALUE_MAX)
+		/* The bridge refuses control characters: leave those out. */
+		if ((val = getenv(env[i])) == NULL ||
+		    strlen(val) > ENV_VALUE_MAX || remote_has_control(val))
 			continue;
 		xasprintf(&pairs[np], "%s=%s", env[i], val);
 		remote_word(v, &n, 128, "--env");

@@ -118,6 +118,7 @@ struct scanner {
 	uint8_t		 sgr;		/* PEN_DIM | PEN_CONCEAL after an SGR */
 	int		 bad;		/* a CSI we do not follow */
 	int		 drop;		/* a CSI libvterm must not see */
+	int		 hide;		/* a string libvterm must not see */
 	/*
 	 * A change that must wait until libvterm has drawn what came
 	 * before it: SO, SI, '(' or ')' (with the set in designate), or
@@ -982,7 +983,10 @@ scan_csi(struct screen *s, char final)
 		if (sc->cinter != 0)
 			return;
 		for (i = 0; i < sc->nparams; i++) {
-			if (sc->priv == '?')
+			if (sc->priv == '?' && (sc->params[i] == 47 ||
+			    sc->params[i] == 1047))
+				sc->pending = final == 'h' ? 'a' : 'A';
+			else if (sc->priv == '?')
 				scan_dec_mode(m, sc->params[i], final == 'h');
 			else if (sc->priv == 0 && sc->params[i] == 4)
 				m->insert = final == 'h';
@@ -1062,9 +1066,19 @@ scan_byte(struct screen *s, uint8_t c)
 			sc->nparams = 0;
 			sc->sub = 0;
 			sc->bad = sc->drop = 0;
-		} else if (c == ']' || c == 'P' || c == '_' || c == '^' ||
-		    c == 'X')
+		} else if (c == ']' || c == 'P') {
 			sc->state = SC_STR;
+			sc->hide = 0;
+		} else if (c == '_' || c == '^' || c == 'X') {
+			/*
+			 * APC, PM, SOS: libvterm 0.1.4 does not know them
+			 * and draws what they hold. Terminals hide it: the
+			 * introducer is cancelled and the string made NULs.
+			 */
+			sc->state = SC_STR;
+			sc->hide = 1;
+			return SCAN_CANCEL;
+		}
 		else if (c >= 0x20 && c <= 0x2f) {
 			sc->inter = (char)c;
 			sc->state = SC_ESC_INTER;
@@ -1139,9 +1153,11 @@ scan_byte(struct screen *s, uint8_t c)
 	case SC_STR:
 		if (c == 0x07)
 			sc->state = SC_GROUND;
-		else if (c == 0x1b)
+		else if (c == 0x1b) {
 			sc->state = SC_STR_ESC;
-		return SCAN_KEEP;
+			return SCAN_KEEP;
+		}
+		return sc->hide ? SCAN_NUL : SCAN_KEEP;
 	case SC_STR_ESC:
 		/* ST ends the string; any other escape ends it and begins. */
 		sc->state = SC_ESC;
@@ -1152,6 +1168,23 @@ scan_byte(struct screen *s, uint8_t c)
 		return scan_byte(s, c);
 	}
 	return SCAN_KEEP;
+}
+
+/*
+ * The alternate screen of DECSET 47 and 1047, which libvterm 0.1.4 ignores
+ * (it knows 1049), as 1049. Leaving keeps the cursor where it is, as it
+ * should, at the cost of the cursor saved by DECSC (which 1049 shares).
+ */
+static void
+scan_altscreen(struct screen *s, int on)
+{
+	static const char	 enter[] = "\033[?1049h";
+	static const char	 leave[] = "\0337\033[?1049l\0338";
+
+	if (on)
+		vterm_input_write(s->vt, enter, sizeof enter - 1);
+	else
+		vterm_input_write(s->vt, leave, sizeof leave - 1);
 }
 
 /*
@@ -1189,7 +1222,9 @@ scan(struct screen *s, uint8_t *p, size_t len)
 		sc->pending = 0;
 		vterm_input_write(s->vt, (const char *)p + from, i + 1 - from);
 		from = i + 1;
-		if (cs == 0x0e || cs == 0x0f)
+		if (cs == 'a' || cs == 'A')
+			scan_altscreen(s, cs == 'a');
+		else if (cs == 0x0e || cs == 0x0f)
 			s->modes.gl = cs == 0x0e;
 		else if (cs == 'm')
 			s->modes.sgr = sc->sgr;
@@ -1213,7 +1248,20 @@ put_fffd(uint8_t *o)
 }
 
 /*
- * Copy in to out as valid UTF-8: each byte that does not belong to a
+ * Is this whole sequence a C1 control encoded in UTF-8 (U+0080 to U+009F)?
+ * libvterm 0.1.4 draws one as a glyph of width -1, which moves the cursor
+ * back over the character before it, so the model would no longer match
+ * the terminal. Terminals ignore them (tmux, VTE) or act on them (xterm);
+ * they are dropped here, as tmux does.
+ */
+static int
+c1_encoded(const uint8_t *u)
+{
+	return u[0] == 0xc2 && u[1] < 0xa0;
+}
+
+/*
+ * Copy in to out as valid UTF-8, without encoded C1 controls: each byte that does not belong to a
  * well-formed sequence becomes U+FFFD; a sequence not yet complete at the
  * end is kept for the next call. out must hold 3 * len + 12 bytes.
  */
@@ -1242,8 +1290,10 @@ sanitize(struct screen *s, const uint8_t *in, size_t len, uint8_t *out)
 			if (ok) {
 				s->utf8[s->utf8_have++] = c;
 				if (--s->utf8_need == 0) {
-					for (k = 0; k < s->utf8_have; k++)
-						out[o++] = s->utf8[k];
+					if (!c1_encoded(s->utf8))
+						for (k = 0; k < s->utf8_have;
+						    k++)
+							out[o++] = s->utf8[k];
 					s->utf8_have = 0;
 				}
 				continue;

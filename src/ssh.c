@@ -17,6 +17,20 @@
 #include "ssh.h"
 #include "xmalloc.h"
 
+/* s for a one-line message: control and non-ASCII bytes become '?'. */
+static void
+ssh_visible(const char *s, char *out, size_t size)
+{
+	size_t		 i;
+	unsigned char	 c;
+
+	for (i = 0; s[i] != '\0' && i + 1 < size; i++) {
+		c = (unsigned char)s[i];
+		out[i] = c < 0x20 || c >= 0x7f ? '?' : (char)c;
+	}
+	out[i] = '\0';
+}
+
 /*
  * Check a [user@]host argument. It must not be taken for an ssh option
  * (-oProxyCommand=...) nor carry anything a shell or ssh could read
@@ -26,23 +40,26 @@ int
 ssh_check_host(const char *arg, char *why, size_t size)
 {
 	const char	*at = strrchr(arg, '@'), *p, *host;
+	char		 vis[256];
 
 	host = at != NULL ? at + 1 : arg;
+	ssh_visible(arg, vis, sizeof vis);
 	if (*arg == '-' || *host == '-' || *host == '\0' || at == arg) {
-		snprintf(why, size, "invalid host '%s'", arg);
+		snprintf(why, size, "invalid host '%s'", vis);
 		return -1;
 	}
 	for (p = arg; p < host - (at != NULL); p++) {
 		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 		    "0123456789._-", *p) == NULL) {
-			snprintf(why, size, "invalid user name in '%s'", arg);
+			snprintf(why, size, "invalid user name in '%s'", vis);
 			return -1;
 		}
 	}
 	for (p = host; *p != '\0'; p++) {
 		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 		    "0123456789._-:%[]", *p) == NULL) {
-			snprintf(why, size, "invalid host name '%s'", host);
+			ssh_visible(host, vis, sizeof vis);
+			snprintf(why, size, "invalid host name '%s'", vis);
 			return -1;
 		}
 	}

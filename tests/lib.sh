@@ -18,7 +18,8 @@
 #
 # Environment: TETHER (the binary, from tests/run), TETHER_TEST_TIMEOUT
 # (default deadline in seconds, 20), TETHER_TEST_KEEP=1 keeps the world's
-# directory.
+# directory, TETHER_VALGRIND=1 runs every tether of the world under
+# valgrind's memcheck (see _world_valgrind; `make check-valgrind`).
 
 set -u
 
@@ -238,6 +239,7 @@ world_init() {
 	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$W/asan"
 	export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}print_stacktrace=1:log_path=$W/ubsan"
 	: >"$W/commands.log"
+	[ -z "${TETHER_VALGRIND:-}" ] || _world_valgrind
 
 	trap '_world_cleanup' EXIT
 	trap 'diag "interrupted"; exit 130' INT
@@ -262,6 +264,30 @@ world_init() {
 	tmux -S "$TMUX_SOCK" -f "$W/tmux.conf" new-session -d -s _world \
 	    -x 80 -y 24 'exec sleep 100000' ||
 	    bail "cannot start a tmux server"
+}
+
+# TETHER becomes a wrapper that runs the real binary under memcheck, one
+# log per process in $W/vg (forks are followed without --trace-children,
+# which would follow the session's program and ssh instead: not ours).
+# The directory is open to all, because the sshbed's remote tether, run as
+# the test user, is this wrapper too. Only definite leaks count; the exit
+# status 97 makes an error fail whatever test looks at the status, and
+# _world_check_sanitizers fails on any report in the logs.
+_world_valgrind() {
+	local supp
+	supp=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/valgrind.supp
+	mkdir -m 1777 "$W/vg"
+	cat >"$W/vg/tether" <<-EOF
+	#!/bin/sh
+	exec valgrind --tool=memcheck --leak-check=full \\
+	    --errors-for-leak-kinds=definite --show-leak-kinds=definite \\
+	    --error-exitcode=97 --track-fds=no --num-callers=30 \\
+	    --suppressions=$supp --log-file=$W/vg/log.%p \\
+	    $TETHER "\$@"
+	EOF
+	chmod 755 "$W/vg/tether"
+	TETHER=$W/vg/tether
+	TIMEOUT=${TETHER_TEST_TIMEOUT:-120}
 }
 
 # Every pid (but ours) whose environment carries this world's marker.
@@ -336,12 +362,21 @@ _world_dump_logs() {
 	done
 }
 
-# One test point: no AddressSanitizer/UBSan report from any process.
+# A valgrind log with an error in it: a summary counting errors (a process
+# that ended normally), or any error report (one that was killed).
+_VG_ERRORS='ERROR SUMMARY: [1-9]|== (Invalid |Conditional jump|Use of uninit|Syscall param|Mismatched free|Source and destination overlap|Argument .* of function|.* definitely lost in)'
+
+# One test point: no AddressSanitizer/UBSan report, nor a valgrind error,
+# from any process.
 _world_check_sanitizers() {
 	local f found=
 	for f in "$W"/asan.* "$W"/ubsan.* "$W"/tt/asan.* "$W"/tt/ubsan.*; do
 		[ -e "$f" ] || continue
 		found=1
+	done
+	for f in "$W"/vg/log.*; do
+		[ -e "$f" ] || continue
+		grep -Eq -- "$_VG_ERRORS" "$f" && found=1
 	done
 	if [ -z "$found" ]; then
 		pass "no sanitizer reports"
@@ -352,6 +387,14 @@ _world_check_sanitizers() {
 		[ -e "$f" ] || continue
 		diag "--- $f"
 		diag_file "$f" 60
+	done
+	for f in "$W"/vg/log.*; do
+		grep -Eq -- "$_VG_ERRORS" "$f" 2>/dev/null || continue
+		diag "--- $f"
+		diag_file "$f" 120
+		# Kept for the report (the world is removed).
+		[ -z "${TETHER_VALGRIND_LOGS:-}" ] ||
+		    cp "$f" "$TETHER_VALGRIND_LOGS/${0##*/}.${f##*/}"
 	done
 }
 

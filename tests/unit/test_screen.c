@@ -255,6 +255,64 @@ test_resize(void)
 	screen_free(s);
 }
 
+/*
+ * C1 controls encoded in UTF-8 (U+0080 to U+009F): libvterm 0.1.4 draws
+ * them as glyphs of width -1, moving the cursor back over the character
+ * before; terminals ignore them (tmux, VTE) or act on them (xterm), never
+ * that. Found by tests/e2e/hostile.sh: "x<U+0085>y" was repainted as "y".
+ */
+static void
+test_hostile_c1(void)
+{
+	struct screen	*s;
+	char		 in[16], *r;
+	int		 c, bad = 0;
+
+	for (c = 0x80; c < 0xa0; c++) {
+		s = screen_new(24, 80, 100);
+		snprintf(in, sizeof in, "ab\xc2%cyz\r\nEND", c);
+		feed(s, in);
+		r = repaint(s);
+		if (strstr(r, "abyz") == NULL || strstr(r, "END") == NULL) {
+			diag("U+%04X: repaint has no abyz", c);
+			bad++;
+		}
+		free(r);
+		screen_free(s);
+	}
+	ok(bad == 0, "encoded C1 controls neither draw nor move the cursor");
+}
+
+/*
+ * Strings libvterm 0.1.4 does not know (APC, PM, SOS) and alternate screen
+ * switches of every kind draw nothing on the normal screen: terminals hide
+ * them. Found by tests/e2e/hostile.sh.
+ */
+static void
+test_hostile_strings(void)
+{
+	static const char *in[] = {
+		"A\033_apc\033\\B", "A\033^pm\033\\B", "A\033Xsos\033\\B",
+		"A\033[?47hALT\033[?47lB", "A\033[?1047hALT\033[?1047lB",
+		"A\033[?1049hALT\033[?1049lB",
+	};
+	struct screen	*s;
+	char		*r;
+	size_t		 i;
+
+	for (i = 0; i < sizeof in / sizeof in[0]; i++) {
+		s = screen_new(24, 80, 100);
+		feed(s, in[i]);
+		r = repaint(s);
+		ok(strstr(r, "A") != NULL && strstr(r, "B") != NULL &&
+		    strstr(r, "apc") == NULL && strstr(r, "pm") == NULL &&
+		    strstr(r, "sos") == NULL && strstr(r, "ALT") == NULL,
+		    "hostile string %zu: hidden", i);
+		free(r);
+		screen_free(s);
+	}
+}
+
 static void
 test_hostile(void)
 {
@@ -301,6 +359,8 @@ test_hostile(void)
 	free(r);
 	free(big);
 	screen_free(s);
+	test_hostile_c1();
+	test_hostile_strings();
 }
 
 static void
