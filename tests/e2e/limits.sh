@@ -146,8 +146,10 @@ is "$RC" 0 "kill huge none"
 run "$TETHER" new ttl -- sh -c \
     'printf "\033]0;T1\302\233""2J\302\2330m\007"; echo TITLED; exec sleep 8009'
 is "$RC" 0 "a session that sets a title with C1 controls in it"
-title_is() { [ "$(ls_field ttl 9)" = "$1" ]; }
-ok "ls shows the title with them made '?'" wait_until title_is 'T1??2J??0m'
+# (The model drops C1 controls as tmux does, so they may not reach ls at
+# all; if they do, ls makes them '?'.)
+title_ok() { [[ $(ls_field ttl 9) =~ ^T1(\?\?)?2J(\?\?)?0m$ ]]; }
+ok "ls shows the title without its controls" wait_until title_ok
 run "$TETHER" ls
 unlike "$OUT" $'\302\233' "ls prints no C1 control"
 run "$TETHER" kill ttl
@@ -157,12 +159,15 @@ run "$TETHER" new pend -- sleep 8005
 is "$RC" 0 "a session for the pending connections"
 "$PY" "$W/proto.py" "$SOCKDIR/pend" hold 16 >"$W/hold.out" 2>&1 &
 holder=$!
-ok "a 17th connection while 16 wait for HELLO is told so" \
-    wait_until grep -qx 'extra: ERROR 4 too many connections to this session' \
-    "$W/hold.out"
+# A 17th takes the place of the one that has waited longest (so that a
+# slowloris cannot lock the owner out: tests/e2e/hostile.sh).
 wait "$holder"
-is "$(grep -c '^held: ERROR 3 no HELLO in time$' "$W/hold.out")" 16 \
-    "each of the 16 is dropped with 'no HELLO in time'"
+is "$(grep -c '^held: ERROR 4 too many connections to this session$' \
+    "$W/hold.out")" 1 "a 17th connection drops the oldest of the 16"
+is "$(grep -c '^held: ERROR 3 no HELLO in time$' "$W/hold.out")" 15 \
+    "the other 15 are dropped with 'no HELLO in time'"
+ok "and so is the 17th" \
+    grep -qx 'extra: ERROR 3 no HELLO in time' "$W/hold.out"
 ok "the session answers again" wait_until session_is pend detached
 nok "and its program still runs" session_gone pend
 run "$TETHER" kill pend
