@@ -31,6 +31,7 @@
 #define ROW_WRAPPED	(1 << 30)	/* in used: text goes on in the next row */
 #define ROW_USED(u)	((u) & 0xffff)
 #define SCAN_PARAMS	16
+#define SKIP_WINDOW	4096	/* bytes memrchr looks at a time */
 
 enum {
 	PEN_BOLD = 1,
@@ -1395,6 +1396,26 @@ skip_csi(const uint8_t *p, size_t len, int *sgr_reset)
 }
 
 /*
+ * The last line feed in [p, q), or NULL. memrchr over a window at a time:
+ * a sanitizer checks the whole range of each call, and need calls over a
+ * flood of megabytes made that quadratic (a 50 MB flood took a minute
+ * under ASan).
+ */
+static const uint8_t *
+skip_back_lf(const uint8_t *p, const uint8_t *q)
+{
+	const uint8_t	*w, *f;
+
+	while (q > p) {
+		w = (size_t)(q - p) > SKIP_WINDOW ? q - SKIP_WINDOW : p;
+		if ((f = compat_memrchr(w, '\n', (size_t)(q - w))) != NULL)
+			return f;
+		q = w;
+	}
+	return NULL;
+}
+
+/*
  * How much of p, the next bytes for the model, it may pass over (see
  * above); the SGR sequences passed over are read. 0: none. Only where the
  * scroll region is the whole screen and no left and right margins are set.
@@ -1438,8 +1459,7 @@ screen_skip(struct screen *s, const uint8_t *p, size_t len)
 	/* Back from its end: need line feeds, the first after a CR. */
 	q = p + end;
 	for (n = 0; n < need; n++) {
-		q = compat_memrchr(p, '\n', (size_t)(q - p));
-		if (q == NULL)
+		if ((q = skip_back_lf(p, q)) == NULL)
 			return 0;
 	}
 	cut = (size_t)(q - p) + 1;
