@@ -128,13 +128,16 @@ check-san:
 # into build-vg/. Not part of `make test`: it is slow. VG_TESTS is the
 # subset that works under valgrind; left out are the tests that find
 # tether's processes by name (pgrep -x tether: under valgrind they are
-# memcheck-amd64-), and those whose floods or deadlines valgrind's 20-50x
-# slowdown breaks (proto_resume, repaint, slow_link, stall, the faults;
-# remote_basic passes, but not always: a killed ssh's bridge may outlive
-# its check). hostile_remote.sh covers the bridge. 2.5 minutes on 2 cores.
+# memcheck-amd64-), those whose floods or deadlines valgrind's 20-50x
+# slowdown breaks (proto_resume, repaint, slow_link, stall, the faults),
+# limits.sh (valgrind's own memory and descriptors break its RSS bound and
+# ulimit -n checks) and deploy.sh (what it installs must be a static ELF,
+# not the valgrind wrapper). About 4 minutes on 2 cores.
 VG_TESTS ?= tests/e2e/cli_usage.sh tests/e2e/proto_badinput.sh \
 	    tests/e2e/queries.sh tests/e2e/hostile.sh \
-	    tests/e2e/hostile_remote.sh
+	    tests/e2e/hostile_remote.sh tests/e2e/remote_basic.sh \
+	    tests/e2e/config.sh tests/e2e/hygiene.sh tests/e2e/fs_safety.sh \
+	    tests/e2e/security.sh tests/e2e/logout.sh
 check-valgrind:
 	$(MAKE) B=build-vg CFLAGS="-O0 -g" build-vg/tether \
 	    $(patsubst $(B)/%,build-vg/%,$(HELPERS))
