@@ -1564,15 +1564,28 @@ screen_free(struct screen *s)
 void
 screen_resize(struct screen *s, uint16_t rows, uint16_t cols)
 {
-	int	 r = clamp(rows, PROTO_WIN_MIN, PROTO_WIN_MAX);
-	int	 c = clamp(cols, PROTO_WIN_MIN, PROTO_WIN_MAX);
+	int		 r = clamp(rows, PROTO_WIN_MIN, PROTO_WIN_MAX);
+	int		 c = clamp(cols, PROTO_WIN_MIN, PROTO_WIN_MAX);
+	char		 seq[32];
+	VTermPos	 pos;
+	int		 n;
 
 	if (r == s->rows && c == s->cols)
 		return;
 	vterm_set_size(s->vt, r, c);
 	s->moved = 1;
-	/* Like xterm and tmux: a resize ends the scrolling region. */
+	/*
+	 * Like xterm and tmux: a resize ends the scrolling region. libvterm
+	 * 0.1.4 keeps it, clamping only its bottom, so that a region whose
+	 * top was below the new last row made a line feed scroll a negative
+	 * height (a crash, found by fuzz_screen): end it there too, the
+	 * cursor kept where libvterm put it.
+	 */
 	s->modes.top = s->modes.bottom = 0;
+	vterm_state_get_cursorpos(s->state, &pos);
+	n = snprintf(seq, sizeof seq, "\033[r\033[%d;%dH", pos.row + 1,
+	    pos.col + 1);
+	vterm_input_write(s->vt, seq, (size_t)n);
 }
 
 const char *
