@@ -31,7 +31,7 @@
 #define ROW_WRAPPED	(1 << 30)	/* in used: text goes on in the next row */
 #define ROW_USED(u)	((u) & 0xffff)
 #define SCAN_PARAMS	16
-#define SKIP_WINDOW	4096	/* bytes memrchr looks at a time */
+#define SKIP_WINDOW	4096	/* bytes searched back at a time */
 
 enum {
 	PEN_BOLD = 1,
@@ -1396,10 +1396,10 @@ skip_csi(const uint8_t *p, size_t len, int *sgr_reset)
 }
 
 /*
- * The last line feed in [p, q), or NULL. memrchr over a window at a time:
- * a sanitizer checks the whole range of each call, and need calls over a
- * flood of megabytes made that quadratic (a 50 MB flood took a minute
- * under ASan).
+ * The last line feed in [p, q), or NULL, searched for a window at a
+ * time: a sanitizer checks the whole range of each reverse search, and
+ * one search per kept line over the rest of a flood of megabytes made
+ * that quadratic (a 50 MB flood took a minute under ASan).
  */
 static const uint8_t *
 skip_back_lf(const uint8_t *p, const uint8_t *q)
