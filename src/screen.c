@@ -1050,10 +1050,26 @@ scan_byte(struct screen *s, uint8_t c)
 		sc->state = SC_ESC;
 		return SCAN_KEEP;
 	}
+	/* NUL and DEL are ignored where they come, as libvterm does. */
+	if ((c == 0x00 || c == 0x7f) && sc->state != SC_STR &&
+	    sc->state != SC_STR_ESC)
+		return SCAN_KEEP;
 	if (sc->state == SC_CSI && sc->drop) {
 		if (c >= 0x40 && c <= 0x7e)
 			sc->state = SC_GROUND;
 		return SCAN_NUL;
+	}
+	/*
+	 * Any other C0 control inside an escape sequence is carried out and
+	 * the sequence goes on, in libvterm as in the DEC parser. Ending it
+	 * here instead let ESC TAB [ with 17 parameters past the check below
+	 * into libvterm, which overran its argument array (found by
+	 * fuzz_screen: a crash when the model was freed).
+	 */
+	if (c < 0x20 && (sc->state == SC_ESC || sc->state == SC_ESC_INTER)) {
+		if (c == 0x0e || c == 0x0f)
+			sc->pending = c;
+		return SCAN_KEEP;
 	}
 	switch (sc->state) {
 	case SC_GROUND:
