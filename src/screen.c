@@ -1071,6 +1071,14 @@ scan_byte(struct screen *s, uint8_t c)
 			sc->pending = c;
 		return SCAN_KEEP;
 	}
+	/*
+	 * libvterm passes over a byte above 0x7f after ESC and goes on with
+	 * the sequence: ESC 0xf7 [ b reached it as a REP with nothing to
+	 * repeat, which never ends (found by fuzz_screen). Follow it, so
+	 * that the CSI's guards apply.
+	 */
+	if (c >= 0x80 && (sc->state == SC_ESC || sc->state == SC_ESC_INTER))
+		return SCAN_KEEP;
 	switch (sc->state) {
 	case SC_GROUND:
 		if (c == 0x0e || c == 0x0f)
