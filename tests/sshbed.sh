@@ -696,3 +696,22 @@ _sshbed_dump_logs() {
 		diag_file "$W/dump.netns" 40
 	fi
 }
+
+# rt [ls|kill] ARGS...: run the local tether with the test's ssh options,
+# the array R (after the subcommand, if any: `tether ls [options] host`).
+rt() {
+	case $1 in
+	ls | kill) run "${SSHBED_CLIENT_PREFIX[@]}" "$TETHER" "$1" "${R[@]}" \
+	    "${@:2}" ;;
+	*) run "${SSHBED_CLIENT_PREFIX[@]}" "$TETHER" "${R[@]}" "$@" ;;
+	esac
+}
+
+# remote_term NAME SESSION [ARGS...] [-- CMD]: a terminal running tether
+# host with the options in R.
+remote_term() {
+	local t=$1 s=$2
+	shift 2
+	term_start "$t" 80 24 "${SSHBED_CLIENT_PREFIX[@]}" "$TETHER" "${R[@]}" \
+	    -s "$s" "$@"
+}

@@ -124,21 +124,6 @@ sshbed_init
 sshbed_install_tether
 R=(--ssh "ssh -F $SSHBED_CONFIG" --remote-tether "$SSHBED_REMOTE_TETHER")
 
-rt() {
-	case $1 in
-	ls | kill) run "${SSHBED_CLIENT_PREFIX[@]}" "$TETHER" "$1" "${R[@]}" \
-	    "${@:2}" ;;
-	*) run "${SSHBED_CLIENT_PREFIX[@]}" "$TETHER" "${R[@]}" "$@" ;;
-	esac
-}
-
-remote_term() {
-	local t=$1 s=$2
-	shift 2
-	term_start "$t" 80 24 "${SSHBED_CLIENT_PREFIX[@]}" "$TETHER" "${R[@]}" \
-	    -s "$s" "$@"
-}
-
 # rfield NAME COLUMN: a column of NAME's row in the last `rt ls`.
 rfield() {
 	printf '%s\n' "$OUT" | awk -F '  +' -v n="$1" -v c="$2" \

@@ -13,24 +13,6 @@ sshbed_install_tether
 R=(--ssh "ssh -F $SSHBED_CONFIG" --remote-tether "$SSHBED_REMOTE_TETHER")
 TT=$W/tt	# the test user's directory, visible to both sides on loopback
 
-# rt [ls|kill] ARGS...: run the local tether with the bed's ssh options
-# (after the subcommand, if any: `tether ls [options] host`).
-rt() {
-	case $1 in
-	ls | kill) run "${SSHBED_CLIENT_PREFIX[@]}" "$TETHER" "$1" "${R[@]}" \
-	    "${@:2}" ;;
-	*) run "${SSHBED_CLIENT_PREFIX[@]}" "$TETHER" "${R[@]}" "$@" ;;
-	esac
-}
-
-# remote_term NAME SESSION [ARGS...] [-- CMD]: a terminal running tether host.
-remote_term() {
-	local t=$1 s=$2
-	shift 2
-	term_start "$t" 80 24 "${SSHBED_CLIENT_PREFIX[@]}" "$TETHER" "${R[@]}" \
-	    -s "$s" "$@"
-}
-
 # The pid of the ssh that the client in terminal $1 runs now.
 ssh_of() {
 	pgrep -P "$(term_pid -t "$1")" -x ssh | head -n 1
