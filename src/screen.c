@@ -1116,6 +1116,16 @@ scan_byte(struct screen *s, uint8_t c)
 	case SC_ESC_INTER:
 		if (c >= 0x20 && c <= 0x2f)
 			return SCAN_KEEP;
+		/*
+		 * libvterm begins a CSI, OSC or DCS on [, ] or P even after
+		 * intermediates, and forgets them: ESC ) [ 2 b reached it as
+		 * a REP this scanner took for a designation, which never ends
+		 * (found by fuzz_screen). Follow it there too.
+		 */
+		if (c == '[' || c == ']' || c == 'P') {
+			sc->state = SC_ESC;
+			return scan_byte(s, c);
+		}
 		if (c >= 0x30 && c <= 0x7e && (sc->inter == '(' ||
 		    sc->inter == ')')) {
 			sc->pending = sc->inter;
