@@ -58,6 +58,14 @@ if [ -n "$QUICK" ]; then
 fi
 TOOLS=(ssh ssh+tmux mosh tether)
 ECHO_TOOLS=(ssh tether)
+# BENCH_TOOLS="tether mosh" (say): only those, while working on one figure.
+if [ -n "${BENCH_TOOLS:-}" ]; then
+	read -ra TOOLS <<<"$BENCH_TOOLS"
+	ECHO_TOOLS=()
+	for t in "${TOOLS[@]}"; do
+		case $t in ssh | tether) ECHO_TOOLS+=("$t") ;; esac
+	done
+fi
 
 cc -std=c17 -O2 -Wall -Wextra -Werror -o "$W/echoprobe" \
     "$BENCH_TOP/bench/echoprobe.c" -lutil || bail "cannot build bench/echoprobe.c"

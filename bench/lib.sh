@@ -33,6 +33,12 @@ ROUNDS=3
 # the world and the bed. Sets BENCH_NAME, QUICK (1 or empty), ROUNDS,
 # BENCH_OUT (where this run's files go), TT ($W/tt, readable by the test
 # user) and R (tether's options for the bed: --ssh and --remote-tether).
+bench_keep_debug() {
+	[ -f "$W/tt/remote-debug.log" ] &&
+	    cp "$W/tt/remote-debug.log" "$BENCH_OUT/remote-debug.log"
+	return 0
+}
+
 bench_init() {
 	BENCH_NAME=$1
 	shift
@@ -46,9 +52,15 @@ bench_init() {
 		shift
 	done
 	world_init
-	# No debug logs in a measurement, on either side.
-	unset TETHER_DEBUG
-	export SSHBED_NO_DEBUG=1
+	# No debug logs in a measurement, on either side, unless asked for
+	# (BENCH_DEBUG=1, to see why a figure is what it is: the remote
+	# log is copied to BENCH_OUT/remote-debug.log at the end).
+	if [ -z "${BENCH_DEBUG:-}" ]; then
+		unset TETHER_DEBUG
+		export SSHBED_NO_DEBUG=1
+	else
+		world_on_cleanup bench_keep_debug
+	fi
 	BENCH_OUT=${BENCH_OUT:-$W/bench}
 	mkdir -p "$BENCH_OUT"
 	: >"$BENCH_OUT/$BENCH_NAME.md"
