@@ -45,10 +45,19 @@
  * buffers. When what is waiting would take the link longer than
  * JUMP_AFTER_MS, a client that allows it skips ahead: a JUMP, a repaint
  * from the model, and the output from there on (the log keeps all of it).
+ *
+ * While a flood goes on, what waits is over that bound again at once, and
+ * every byte sent after a jump would be skipped by the next: so the client
+ * then gets frames, as mosh's does, a repaint of the screen once the last
+ * one has arrived, at most every JUMP_INTERVAL_MS, and nothing between
+ * them. Only the first jump of a flood brings history lines; the link
+ * holds at most one screen then, which is what keeps Ctrl-C quick.
  */
 #define WIN_INIT	(128 * 1024)	/* until the rate is known */
-#define WIN_MIN		(16 * 1024)
-#define WIN_DELAY_MS	100
+#define WIN_MIN		(4 * 1024)
+#define WIN_DELAY_MS	30
+#define JUMP_INTERVAL_MS	20	/* frames during a flood: at most so often */
+#define JUMP_FLOOD_MS	1000	/* a jump so soon after the last: a frame */
 #define RATE_SAMPLE_MS	100		/* the rate is measured this often */
 #define RATE_SLOTS	5		/* the rate: the best of 5 seconds */
 #define RTT_MARKS	32		/* send times of offsets in flight */
@@ -56,6 +65,7 @@
 #define JUMP_AFTER_MS	1000		/* waiting output the link needs so long */
 #define JUMP_MIN	(64 * 1024)	/* never skip less than this */
 #define JUMP_REPAINT_MS	100		/* a repaint's history: so long to send */
+#define JUMP_REPAINT_MIN	(2 * 1024)	/* ... or at least this much */
 /*
  * Keystrokes during a flood (Ctrl-C, most often) hurry the next jump: for
  * JUMP_HURRY_MS after input, output waiting longer than JUMP_HURRY_AFTER_MS
@@ -64,7 +74,7 @@
  */
 #define JUMP_HURRY_MS		2000
 #define JUMP_HURRY_AFTER_MS	100
-#define JUMP_HURRY_DELAY_MS	30
+#define JUMP_HURRY_DELAY_MS	5
 #define JUMP_HURRY_MIN		(8 * 1024)
 #define JUMP_HURRY_REPAINT_MS	50
 #define CONN_IN_MAX	(PROTO_MAX_FRAME + 4 + 64 * 1024)
@@ -102,6 +112,8 @@ struct conn {
 	int		 windowed;	/* HELLO_WINDOW: output within a window */
 	uint16_t	 minor;		/* its protocol minor */
 	uint64_t	 jump_to;	/* the last JUMP's end; none until acked */
+	uint64_t	 jump_ms;	/* when it was sent */
+	int		 hurry_jumped;	/* a jump since the last input */
 	uint64_t	 hurry_at;	/* ms: input came; jump sooner from then */
 	uint64_t	 hurry_until;	/* ms */
 	uint64_t	 hist_mark;	/* history lines the client has */
@@ -545,7 +557,7 @@ host_attach(struct host *h, struct conn *c, const struct msg_hello *m)
 	h->attached_at = h->active = (uint64_t)time(NULL);
 	c->state = CONN_ATTACHED;
 	c->sent = c->acked = w.out_start;
-	c->jump_to = 0;
+	c->jump_to = c->jump_ms = 0;
 	c->windowed = (m->flags & HELLO_WINDOW) != 0;
 	c->minor = m->minor;
 	c->may_jump = c->windowed && (m->flags & HELLO_JUMP) != 0;
@@ -645,6 +657,11 @@ host_acked(struct host *h, struct conn *c, uint64_t v)
 	    c->sent < ring_head(&h->ring);
 	c->rate_at = now;
 	c->rate_from = v;
+	log_debug("rate sample %llu%s; rate %llu, window %llu, in flight %llu, "
+	    "waiting %llu", (unsigned long long)sample, limited ? " (limited)" :
+	    "", (unsigned long long)c->rate, (unsigned long long)host_window(c),
+	    (unsigned long long)(c->sent - v),
+	    (unsigned long long)(ring_head(&h->ring) - c->sent));
 	/*
 	 * The rate is the best sample of the last RATE_SLOTS seconds, so a
 	 * moment's stall of the client does not make a fast link look slow;
@@ -755,6 +772,7 @@ host_input(struct host *h, struct conn *c, struct reader *r)
 		if (c->hurry_until <= now)
 			c->hurry_at = now + JUMP_HURRY_DELAY_MS;
 		c->hurry_until = now + JUMP_HURRY_MS;
+		c->hurry_jumped = 0;
 	}
 	if (buf_put(&h->input, data + dup, len - (size_t)dup) != 0) {
 		host_conn_error(h, c, ERR_PROTOCOL, "too much input queued");
@@ -1054,23 +1072,41 @@ host_hurried(const struct conn *c, uint64_t now)
 }
 
 /*
- * Should c skip ahead? Only a client that allows it, whose link rate is
- * known, once its last jump was shown, and only when the output waiting
- * for it would take longer than JUMP_AFTER_MS to send at that rate.
+ * Is what waits for c more than its link should carry? Only for a client
+ * that allows skipping, whose link rate is known, and only when the output
+ * waiting would take longer than JUMP_AFTER_MS to send at that rate
+ * (JUMP_HURRY_AFTER_MS just after a keystroke).
  */
 static int
-host_should_jump(struct host *h, struct conn *c, uint64_t head)
+host_jump_wanted(struct host *h, struct conn *c, uint64_t head)
 {
-	uint64_t	 wait = head - c->sent, bound, now;
+	uint64_t	 wait = head - c->sent, bound;
 
-	if (!c->may_jump || c->rate == 0 || c->stalled || c->acked < c->jump_to ||
+	if (!c->may_jump || c->rate == 0 || c->stalled ||
 	    c->sent < ring_tail(&h->ring) || h->exited)
 		return 0;
-	if (host_hurried(c, now = host_now()))
+	if (host_hurried(c, host_now()))
 		return wait > c->rate * JUMP_HURRY_AFTER_MS / 1000 &&
 		    wait > JUMP_HURRY_MIN;
 	bound = c->rate * JUMP_AFTER_MS / 1000;
 	return wait > bound && wait > JUMP_MIN;
+}
+
+/*
+ * Should c skip ahead now? When it is wanted, once the last jump was shown,
+ * and not sooner than JUMP_INTERVAL_MS after it, unless a keystroke came
+ * since (the first jump after one goes at once).
+ */
+static int
+host_should_jump(struct host *h, struct conn *c, uint64_t head)
+{
+	uint64_t	 now = host_now();
+
+	if (c->acked < c->jump_to || !host_jump_wanted(h, c, head))
+		return 0;
+	if (host_hurried(c, now) && !c->hurry_jumped)
+		return 1;
+	return now >= c->jump_ms + JUMP_INTERVAL_MS;
 }
 
 /*
@@ -1083,8 +1119,13 @@ host_jump(struct host *h, struct conn *c, uint64_t head)
 {
 	uint64_t	 budget, held, kept;
 
-	log_debug("jump: %llu bytes waiting at %llu bytes/s",
-	    (unsigned long long)(head - c->sent), (unsigned long long)c->rate);
+	log_debug("jump: %llu bytes waiting at %llu bytes/s; window %llu, "
+	    "in flight %llu, rtt %llu ms%s",
+	    (unsigned long long)(head - c->sent), (unsigned long long)c->rate,
+	    (unsigned long long)host_window(c),
+	    (unsigned long long)(c->sent - c->acked),
+	    (unsigned long long)(c->rtt_min ? c->rtt_min - 1 : 0),
+	    host_hurried(c, host_now()) ? ", hurried" : "");
 	/*
 	 * The log first, so that the client can be told how much of what
 	 * it skips the log holds.
@@ -1097,19 +1138,26 @@ host_jump(struct host *h, struct conn *c, uint64_t head)
 	if (proto_put_jump(&c->out, c->sent, head, c->minor >= 3 ? &kept :
 	    NULL) != 0)
 		return;
+	/*
+	 * History lines only with the first jump of a flood, not with the
+	 * frames that follow it nor with one a keystroke hurried: both must
+	 * be quick.
+	 */
 	if (host_hurried(c, host_now())) {
-		budget = c->rate * JUMP_HURRY_REPAINT_MS / 1000;
-		if (budget < 4 * 1024)
-			budget = 4 * 1024;
-	} else {
+		budget = 0;
+		c->hurry_jumped = 1;
+	} else if (c->jump_ms != 0 && host_now() - c->jump_ms < JUMP_FLOOD_MS)
+		budget = 0;
+	else {
 		budget = c->rate * JUMP_REPAINT_MS / 1000;
-		if (budget < 16 * 1024)
-			budget = 16 * 1024;
+		if (budget < JUMP_REPAINT_MIN)
+			budget = JUMP_REPAINT_MIN;
 	}
 	if (budget > SCREEN_REPAINT_MAX)
 		budget = SCREEN_REPAINT_MAX;
 	host_repaint(h, c, head, (size_t)budget, 1);
 	c->sent = c->jump_to = head;
+	c->jump_ms = host_now();
 	c->marks = 0;
 }
 
@@ -1124,6 +1172,14 @@ host_pump(struct host *h, struct conn *c)
 
 	if (host_should_jump(h, c, head))
 		host_jump(h, c, head);
+	/*
+	 * Nothing between frames: not while the next one is wanted (it
+	 * would skip what is sent), nor until JUMP_INTERVAL_MS after the
+	 * last (the flood may go on: let what waits show it).
+	 */
+	if (host_jump_wanted(h, c, head) || (c->jump_ms != 0 &&
+	    host_now() < c->jump_ms + JUMP_INTERVAL_MS))
+		head = c->sent;
 	while (buf_len(&c->out) < CONN_OUT_HIGH && c->sent < head &&
 	    c->sent - c->acked < win) {
 		if (c->sent < tail) {
@@ -1364,10 +1420,14 @@ host_timeout(struct host *h, uint64_t now)
 		next = h->exit_at + HOST_EXIT_LINGER_MS + 1;
 	if (h->exited && h->owed && h->exit_at + HOST_OWED_MS < next)
 		next = h->exit_at + HOST_OWED_MS + 1;
-	/* A hurried jump may be due. */
+	/* A hurried jump may be due, or the next frame of a flood. */
 	if ((c = h->attached) != NULL && c->hurry_at > now &&
 	    c->hurry_at < c->hurry_until && c->hurry_at < next)
 		next = c->hurry_at;
+	if ((c = h->attached) != NULL && c->jump_ms != 0 &&
+	    c->jump_ms + JUMP_INTERVAL_MS > now &&
+	    c->jump_ms + JUMP_INTERVAL_MS < next)
+		next = c->jump_ms + JUMP_INTERVAL_MS;
 	if ((c = h->attached) != NULL && c->blocked != 0 && !c->stalled) {
 		if (c->blocked + HOST_STALL_MS < next)
 			next = c->blocked + HOST_STALL_MS;
