@@ -1026,30 +1026,48 @@ host_log(struct host *h)
 	}
 }
 
-/* Read program output from the pty into the ring. */
+/*
+ * Read program output from the pty into the ring, up to room bytes: a pty
+ * gives at most a few kB a read, so read until it has no more, and then
+ * tell the model and the log once (one wake-up of each per pty read cost
+ * a flood most of its speed).
+ */
 static void
 host_pty_read(struct host *h, size_t room)
 {
 	uint8_t	*p;
-	size_t	 n;
+	size_t	 n, total = 0;
 	ssize_t	 got;
+	int	 closed = 0;
 
-	n = ring_space(&h->ring, &p);
-	if (n > room)
-		n = room;
-	got = read(h->master, p, n);
-	if (got > 0) {
-		ring_commit(&h->ring, (size_t)got);
+	while (total < room) {
+		n = ring_space(&h->ring, &p);
+		if (n > room - total)
+			n = room - total;
+		if (n == 0)
+			break;
+		got = read(h->master, p, n);
+		if (got > 0) {
+			ring_commit(&h->ring, (size_t)got);
+			total += (size_t)got;
+			continue;
+		}
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got == 0 || errno != EAGAIN)
+			closed = 1;
+		break;
+	}
+	if (total > 0) {
 		if (ring_head(&h->ring) - h->logged >= LOG_BATCH)
 			host_log(h);
 		model_publish(h->model, ring_head(&h->ring));
-		return;
 	}
-	if (got == -1 && (errno == EINTR || errno == EAGAIN))
-		return;
-	log_debug("pty closed");
-	close(h->master);
-	h->master = -1;
+	if (closed && total == 0) {
+		log_debug("pty closed");
+		close(h->master);
+		h->master = -1;
+	}
 }
 
 /* Write queued input into the pty. */
