@@ -45,6 +45,7 @@ struct model {
 	uint64_t	 head;
 	uint64_t	 fed;
 	uint64_t	 skipped;	/* bytes screen_skip passed over */
+	uint64_t	 noskip;	/* no use trying screen_skip before this */
 	int		 stop;
 	int		 sleep;		/* SLEEP_*: what the thread waits for */
 	int		 waiting;	/* callers of model_wait */
@@ -98,8 +99,14 @@ model_main(void *arg)
 		if (n > head - fed)
 			n = (size_t)(head - fed);
 		pthread_mutex_lock(&m->busy);
-		k = n >= MODEL_FLOOD ? screen_skip(m->screen, m->data + at, n) :
-		    0;
+		/*
+		 * A failed screen_skip read all of it: not again before it
+		 * is fed, or each chunk fed would read the rest once more.
+		 */
+		k = n >= MODEL_FLOOD && fed >= m->noskip ?
+		    screen_skip(m->screen, m->data + at, n) : 0;
+		if (k == 0 && n >= MODEL_FLOOD && fed >= m->noskip)
+			m->noskip = fed + n;
 		if (k > 0) {
 			m->skipped += k;
 			n = k;
