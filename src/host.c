@@ -49,14 +49,18 @@
  * While a flood goes on, what waits is over that bound again at once, and
  * every byte sent after a jump would be skipped by the next: so the client
  * then gets frames, as mosh's does, a repaint of the screen once the last
- * one has arrived, at most every JUMP_INTERVAL_MS, and nothing between
- * them. Only the first jump of a flood brings history lines; the link
- * holds at most one screen then, which is what keeps Ctrl-C quick.
+ * one has arrived, at most every JUMP_INTERVAL_MS (JUMP_HURRY_INTERVAL_MS
+ * while keys are typed), and nothing between them. Only the first jump of
+ * a flood brings history lines; the link holds at most one screen then,
+ * which is what keeps Ctrl-C quick. (Each frame also puts the screen it
+ * replaces into the terminal's scrollback, under a marker: 10 a second
+ * is plenty of a flood nobody can read.)
  */
 #define WIN_INIT	(128 * 1024)	/* until the rate is known */
 #define WIN_MIN		(4 * 1024)
 #define WIN_DELAY_MS	30
-#define JUMP_INTERVAL_MS	20	/* frames during a flood: at most so often */
+#define JUMP_INTERVAL_MS	100	/* frames during a flood: at most so often */
+#define JUMP_HURRY_INTERVAL_MS	20	/* ... just after a keystroke */
 #define JUMP_FLOOD_MS	1000	/* a jump so soon after the last: a frame */
 #define RATE_SAMPLE_MS	100		/* the rate is measured this often */
 #define RATE_SLOTS	5		/* the rate: the best of 5 seconds */
@@ -527,8 +531,13 @@ host_attach(struct host *h, struct conn *c, const struct msg_hello *m)
 			w.skipped = w.out_start - m->shown;
 		}
 	} else {
+		/*
+		 * The session's creator gets all of it: the host keeps the
+		 * start of the output in the ring for it (host_read_room).
+		 */
 		w.resume = RESUME_FRESH;
-		w.out_start = host_tail_start(h);
+		w.out_start = c->creator ? ring_tail(&h->ring) :
+		    host_tail_start(h);
 		w.skipped = w.out_start;
 	}
 	/*
@@ -678,7 +687,12 @@ host_acked(struct host *h, struct conn *c, uint64_t v)
 		    sizeof c->slot[0]);
 		c->slot[0] = 0;
 	}
-	if (!limited && sample < c->rate)
+	/*
+	 * Nor does one establish the rate: an idle prompt's trickle made
+	 * a link look a few hundred bytes a second fast, and the first
+	 * flood then skipped at once, from a 4 kB window.
+	 */
+	if (!limited && (c->rate == 0 || sample < c->rate))
 		return;
 	if (sample > c->slot[0])
 		c->slot[0] = sample;
@@ -966,9 +980,26 @@ host_conn_read(struct host *h, struct conn *c)
 	host_conn_frames(h, c);
 }
 
+/* Is the connection that created the session still to say HELLO? */
+static int
+host_creator_waits(struct host *h)
+{
+	size_t	 i;
+
+	for (i = 0; i < HOST_MAX_CONNS; i++)
+		if (h->conns[i] != NULL && h->conns[i]->creator &&
+		    h->conns[i]->state == CONN_HELLO)
+			return 1;
+	return 0;
+}
+
 /*
  * May the pty be read now? Only while the attached client, if any, has
- * room in the ring for more unacknowledged output, or has fallen silent.
+ * room in the ring for more unacknowledged output, or has fallen silent;
+ * and before the session's creator has attached, only while the ring
+ * still holds the output from its start (a program that wrote more than
+ * 64 kB before its creator's HELLO came cost the creator the start of it,
+ * shown as a repaint instead: found by slow_link.sh under ASan).
  */
 static size_t
 host_read_room(struct host *h, uint64_t now)
@@ -985,6 +1016,12 @@ host_read_room(struct host *h, uint64_t now)
 		return 0;
 	if (h->ring.cap - lag < room)
 		room = (size_t)(h->ring.cap - lag);
+	if (c == NULL && !h->exited && host_creator_waits(h)) {
+		if (ring_head(&h->ring) >= h->ring.cap)
+			return 0;
+		return h->ring.cap - ring_head(&h->ring) < room ?
+		    (size_t)(h->ring.cap - ring_head(&h->ring)) : room;
+	}
 	if (c == NULL || c->stalled || h->exited)
 		return room;
 	lag = ring_head(&h->ring) - c->acked;
@@ -1089,6 +1126,14 @@ host_hurried(const struct conn *c, uint64_t now)
 	return now < c->hurry_until && now >= c->hurry_at;
 }
 
+/* When may the next frame of a flood go? */
+static uint64_t
+host_next_frame(const struct conn *c, uint64_t now)
+{
+	return c->jump_ms + (host_hurried(c, now) ? JUMP_HURRY_INTERVAL_MS :
+	    JUMP_INTERVAL_MS);
+}
+
 /*
  * Is what waits for c more than its link should carry? Only for a client
  * that allows skipping, whose link rate is known, and only when the output
@@ -1124,7 +1169,7 @@ host_should_jump(struct host *h, struct conn *c, uint64_t head)
 		return 0;
 	if (host_hurried(c, now) && !c->hurry_jumped)
 		return 1;
-	return now >= c->jump_ms + JUMP_INTERVAL_MS;
+	return now >= host_next_frame(c, now);
 }
 
 /*
@@ -1196,7 +1241,7 @@ host_pump(struct host *h, struct conn *c)
 	 * last (the flood may go on: let what waits show it).
 	 */
 	if (host_jump_wanted(h, c, head) || (c->jump_ms != 0 &&
-	    host_now() < c->jump_ms + JUMP_INTERVAL_MS))
+	    host_now() < host_next_frame(c, host_now())))
 		head = c->sent;
 	while (buf_len(&c->out) < CONN_OUT_HIGH && c->sent < head &&
 	    c->sent - c->acked < win) {
@@ -1443,9 +1488,8 @@ host_timeout(struct host *h, uint64_t now)
 	    c->hurry_at < c->hurry_until && c->hurry_at < next)
 		next = c->hurry_at;
 	if ((c = h->attached) != NULL && c->jump_ms != 0 &&
-	    c->jump_ms + JUMP_INTERVAL_MS > now &&
-	    c->jump_ms + JUMP_INTERVAL_MS < next)
-		next = c->jump_ms + JUMP_INTERVAL_MS;
+	    host_next_frame(c, now) > now && host_next_frame(c, now) < next)
+		next = host_next_frame(c, now);
 	if ((c = h->attached) != NULL && c->blocked != 0 && !c->stalled) {
 		if (c->blocked + HOST_STALL_MS < next)
 			next = c->blocked + HOST_STALL_MS;

@@ -467,4 +467,17 @@ touch "$W/nowed.go"
 ok "not owed: the session is gone when its program ends" \
     wait_until session_gone nowed
 
+# The client that creates a session gets all of its output as bytes, from
+# the first, even when the program writes much more than a fresh client's
+# tail (64 kB) before that client's HELLO arrives: the host keeps it.
+seq 1 400000 >"$W/seq.want"
+# (script's standard input a FIFO that stays open and silent.)
+mkfifo "$W/burst.in"
+script -qfec "$(printf '%q ' "$TETHER" attach burst -- seq 1 400000)" \
+    "$W/burst.out" 0<>"$W/burst.in" >/dev/null 2>&1
+is "$?" 0 "a burst at creation: the client exits with the program"
+tr -d '\r' <"$W/burst.out" | grep -a '^[0-9][0-9]*$' >"$W/seq.got"
+ok "a burst at creation: every line of 2.7 MB arrived, in order" \
+    cmp -s "$W/seq.got" "$W/seq.want"
+
 done_testing
