@@ -74,13 +74,12 @@
  * Keystrokes during a flood (Ctrl-C, most often) hurry the next jump: for
  * JUMP_HURRY_MS after input, output waiting longer than JUMP_HURRY_AFTER_MS
  * is skipped, JUMP_HURRY_DELAY_MS after the input (so that the repaint
- * shows the program's answer), with a smaller repaint.
+ * shows the program's answer), with a repaint without history.
  */
 #define JUMP_HURRY_MS		2000
 #define JUMP_HURRY_AFTER_MS	100
 #define JUMP_HURRY_DELAY_MS	5
 #define JUMP_HURRY_MIN		(8 * 1024)
-#define JUMP_HURRY_REPAINT_MS	50
 #define CONN_IN_MAX	(PROTO_MAX_FRAME + 4 + 64 * 1024)
 #define CONN_OUT_MAX	(4 * 1024 * 1024)
 #define INPUT_MAX	(4 * 1024 * 1024)
@@ -1141,14 +1140,14 @@ host_next_frame(const struct conn *c, uint64_t now)
  * (JUMP_HURRY_AFTER_MS just after a keystroke).
  */
 static int
-host_jump_wanted(struct host *h, struct conn *c, uint64_t head)
+host_jump_wanted(struct host *h, struct conn *c, uint64_t head, uint64_t now)
 {
 	uint64_t	 wait = head - c->sent, bound;
 
 	if (!c->may_jump || c->rate == 0 || c->stalled ||
 	    c->sent < ring_tail(&h->ring) || h->exited)
 		return 0;
-	if (host_hurried(c, host_now()))
+	if (host_hurried(c, now))
 		return wait > c->rate * JUMP_HURRY_AFTER_MS / 1000 &&
 		    wait > JUMP_HURRY_MIN;
 	bound = c->rate * JUMP_AFTER_MS / 1000;
@@ -1156,16 +1155,14 @@ host_jump_wanted(struct host *h, struct conn *c, uint64_t head)
 }
 
 /*
- * Should c skip ahead now? When it is wanted, once the last jump was shown,
- * and not sooner than JUMP_INTERVAL_MS after it, unless a keystroke came
- * since (the first jump after one goes at once).
+ * May c, for which a jump is wanted, skip ahead now? Once the last jump was
+ * shown, and not sooner than JUMP_INTERVAL_MS after it, unless a keystroke
+ * came since (the first jump after one goes at once).
  */
 static int
-host_should_jump(struct host *h, struct conn *c, uint64_t head)
+host_jump_due(const struct conn *c, uint64_t now)
 {
-	uint64_t	 now = host_now();
-
-	if (c->acked < c->jump_to || !host_jump_wanted(h, c, head))
+	if (c->acked < c->jump_to)
 		return 0;
 	if (host_hurried(c, now) && !c->hurry_jumped)
 		return 1;
@@ -1178,7 +1175,7 @@ host_should_jump(struct host *h, struct conn *c, uint64_t head)
  * JUMP_REPAINT_MS.
  */
 static void
-host_jump(struct host *h, struct conn *c, uint64_t head)
+host_jump(struct host *h, struct conn *c, uint64_t head, uint64_t now)
 {
 	uint64_t	 budget, held, kept;
 
@@ -1188,7 +1185,7 @@ host_jump(struct host *h, struct conn *c, uint64_t head)
 	    (unsigned long long)host_window(c),
 	    (unsigned long long)(c->sent - c->acked),
 	    (unsigned long long)(c->rtt_min ? c->rtt_min - 1 : 0),
-	    host_hurried(c, host_now()) ? ", hurried" : "");
+	    host_hurried(c, now) ? ", hurried" : "");
 	/*
 	 * The log first, so that the client can be told how much of what
 	 * it skips the log holds.
@@ -1206,10 +1203,10 @@ host_jump(struct host *h, struct conn *c, uint64_t head)
 	 * frames that follow it nor with one a keystroke hurried: both must
 	 * be quick.
 	 */
-	if (host_hurried(c, host_now())) {
+	if (host_hurried(c, now)) {
 		budget = 0;
 		c->hurry_jumped = 1;
-	} else if (c->jump_ms != 0 && host_now() - c->jump_ms < JUMP_FLOOD_MS)
+	} else if (c->jump_ms != 0 && now - c->jump_ms < JUMP_FLOOD_MS)
 		budget = 0;
 	else {
 		budget = c->rate * JUMP_REPAINT_MS / 1000;
@@ -1220,7 +1217,7 @@ host_jump(struct host *h, struct conn *c, uint64_t head)
 		budget = SCREEN_REPAINT_MAX;
 	host_repaint(h, c, head, (size_t)budget, 1);
 	c->sent = c->jump_to = head;
-	c->jump_ms = host_now();
+	c->jump_ms = now;
 	c->marks = 0;
 }
 
@@ -1232,16 +1229,18 @@ host_pump(struct host *h, struct conn *c)
 	size_t		 n;
 
 	uint64_t	 win = host_window(c), head = ring_head(&h->ring);
+	uint64_t	 now = host_now();
 
-	if (host_should_jump(h, c, head))
-		host_jump(h, c, head);
 	/*
 	 * Nothing between frames: not while the next one is wanted (it
 	 * would skip what is sent), nor until JUMP_INTERVAL_MS after the
 	 * last (the flood may go on: let what waits show it).
 	 */
-	if (host_jump_wanted(h, c, head) || (c->jump_ms != 0 &&
-	    host_now() < host_next_frame(c, host_now())))
+	if (host_jump_wanted(h, c, head, now)) {
+		if (host_jump_due(c, now))
+			host_jump(h, c, head, now);
+		head = c->sent;
+	} else if (c->jump_ms != 0 && now < host_next_frame(c, now))
 		head = c->sent;
 	while (buf_len(&c->out) < CONN_OUT_HIGH && c->sent < head &&
 	    c->sent - c->acked < win) {
@@ -1468,7 +1467,7 @@ host_pollset(struct host *h, struct pollfd *pfd, struct conn **who,
 static int
 host_timeout(struct host *h, uint64_t now)
 {
-	uint64_t	 next = UINT64_MAX;
+	uint64_t	 next = UINT64_MAX, frame;
 	size_t		 i;
 	struct conn	*c;
 
@@ -1488,8 +1487,8 @@ host_timeout(struct host *h, uint64_t now)
 	    c->hurry_at < c->hurry_until && c->hurry_at < next)
 		next = c->hurry_at;
 	if ((c = h->attached) != NULL && c->jump_ms != 0 &&
-	    host_next_frame(c, now) > now && host_next_frame(c, now) < next)
-		next = host_next_frame(c, now);
+	    (frame = host_next_frame(c, now)) > now && frame < next)
+		next = frame;
 	if ((c = h->attached) != NULL && c->blocked != 0 && !c->stalled) {
 		if (c->blocked + HOST_STALL_MS < next)
 			next = c->blocked + HOST_STALL_MS;

@@ -103,9 +103,9 @@ model_main(void *arg)
 		 * A failed screen_skip read all of it: not again before it
 		 * is fed, or each chunk fed would read the rest once more.
 		 */
-		k = n >= MODEL_FLOOD && fed >= m->noskip ?
-		    screen_skip(m->screen, m->data + at, n) : 0;
-		if (k == 0 && n >= MODEL_FLOOD && fed >= m->noskip)
+		k = 0;
+		if (n >= MODEL_FLOOD && fed >= m->noskip &&
+		    (k = screen_skip(m->screen, m->data + at, n)) == 0)
 			m->noskip = fed + n;
 		if (k > 0) {
 			m->skipped += k;
