@@ -68,6 +68,7 @@ model_main(void *arg)
 	struct timespec	 until;
 	uint64_t	 fed, head;
 	size_t		 at, n, k;
+	int		 flooding = 0;	/* the last batch was passed over */
 
 	pthread_mutex_lock(&m->wake);
 	for (;;) {
@@ -78,9 +79,13 @@ model_main(void *arg)
 		/*
 		 * Far behind: a flood. Let it pile up for a moment (while
 		 * nobody waits for the model and the ring has room), so
-		 * that screen_skip can pass over most of it at once.
+		 * that screen_skip can pass over most of it at once. Once a
+		 * batch was passed over, what it left to feed (the lines that
+		 * can still be seen) waits too: the next batch passes over
+		 * them again, unless the flood has ended by then.
 		 */
-		if (m->head - m->fed >= MODEL_FLOOD && model_may_batch(m)) {
+		if ((flooding || m->head - m->fed >= MODEL_FLOOD) &&
+		    model_may_batch(m)) {
 			m->sleep = SLEEP_BATCH;
 			until = compat_cond_deadline(MODEL_BATCH_MS);
 			while (model_may_batch(m) && pthread_cond_timedwait(
@@ -107,6 +112,7 @@ model_main(void *arg)
 		if (n >= MODEL_FLOOD && fed >= m->noskip &&
 		    (k = screen_skip(m->screen, m->data + at, n)) == 0)
 			m->noskip = fed + n;
+		flooding = k > 0;
 		if (k > 0) {
 			m->skipped += k;
 			n = k;
