@@ -142,6 +142,7 @@ struct host {
 	struct ring	 ring;
 	struct outlog	 log;		/* every byte of output, on disk */
 	uint64_t	 logged;	/* output written to the log so far */
+	uint64_t	 published;	/* output the model may read */
 	struct screen	*screen;	/* the terminal model */
 	struct model	*model;		/* its thread, which feeds it */
 	uint64_t	 instance;
@@ -170,6 +171,7 @@ struct host {
 static int	host_sigpipe[2] = { -1, -1 };
 
 static int	host_take_fds(struct host *, struct conn *);
+static void	host_pty_write(struct host *);
 
 /* Milliseconds on the monotonic clock. */
 static uint64_t
@@ -873,9 +875,12 @@ host_conn_frames(struct host *h, struct conn *c)
 		host_conn_error(h, c, ERR_PROTOCOL, "bad frame length");
 		return;
 	}
-	if (acked_input)
-		host_queued(h, c, proto_put_u64(&c->out, MSG_INPUT_ACK,
-		    h->in_next));
+	if (!acked_input)
+		return;
+	/* The keys at once, not after another poll; then the INPUT_ACK. */
+	if (h->master != -1 && buf_len(&h->input) > 0)
+		host_pty_write(h);
+	host_queued(h, c, proto_put_u64(&c->out, MSG_INPUT_ACK, h->in_next));
 }
 
 /* Read from a connection and handle every complete frame. */
@@ -1008,7 +1013,8 @@ host_read_room(struct host *h, uint64_t now)
 	size_t		 room = READ_CHUNK;
 
 	/* Never overwrite what the model has not read: model_fd wakes us. */
-	lag = ring_head(&h->ring) - model_fed(h->model);
+	lag = ring_head(&h->ring) -
+	    model_fed_wake(h->model, ring_head(&h->ring));
 	if (ring_head(&h->ring) - h->logged > lag)
 		lag = ring_head(&h->ring) - h->logged;
 	if (lag >= h->ring.cap)
@@ -1065,8 +1071,9 @@ host_log(struct host *h)
 /*
  * Read program output from the pty into the ring, up to room bytes: a pty
  * gives at most a few kB a read, so read until it has no more, and then
- * tell the model and the log once (one wake-up of each per pty read cost
- * a flood most of its speed).
+ * tell the log once (one wake-up of it per pty read cost a flood most of
+ * its speed). The model is told by host_publish, once the output has gone
+ * to the client.
  */
 static void
 host_pty_read(struct host *h, size_t room)
@@ -1094,15 +1101,26 @@ host_pty_read(struct host *h, size_t room)
 			closed = 1;
 		break;
 	}
-	if (total > 0) {
-		if (ring_head(&h->ring) - h->logged >= LOG_BATCH)
-			host_log(h);
-		model_publish(h->model, ring_head(&h->ring));
-	}
+	if (total > 0 && ring_head(&h->ring) - h->logged >= LOG_BATCH)
+		host_log(h);
 	if (closed && total == 0) {
 		log_debug("pty closed");
 		close(h->master);
 		h->master = -1;
+	}
+}
+
+/*
+ * Let the model read what the pty gave. After the output has been sent:
+ * waking the model's thread first put it in the echo's way on a busy
+ * machine.
+ */
+static void
+host_publish(struct host *h)
+{
+	if (ring_head(&h->ring) > h->published) {
+		h->published = ring_head(&h->ring);
+		model_publish(h->model, h->published);
 	}
 }
 
@@ -1552,6 +1570,7 @@ host_loop(struct host *h)
 		host_drain(h, now);
 		host_timers(h, now);
 		host_flush_all(h);
+		host_publish(h);
 		if (host_done(h, now))
 			break;
 		room = h->master == -1 ? 0 : host_read_room(h, now);
@@ -1855,7 +1874,7 @@ host_test_output(struct host *h, const void *data, size_t len)
 	if (ring_head(&h->ring) + len - model_fed(h->model) > h->ring.cap)
 		model_wait(h->model, ring_head(&h->ring));
 	ring_write(&h->ring, data, len);
-	model_publish(h->model, ring_head(&h->ring));
+	host_publish(h);
 }
 
 /* One turn of the loop without poll: timers, pacing, output, closing. */

@@ -49,7 +49,8 @@ struct model {
 	int		 stop;
 	int		 sleep;		/* SLEEP_*: what the thread waits for */
 	int		 waiting;	/* callers of model_wait */
-	int		 wake_fd[2];	/* a byte after each chunk read */
+	int		 wake_fd[2];	/* a byte when the host waits */
+	int		 host_waits;	/* for the model to read on */
 	char		 title[PROTO_TITLE_MAX];	/* the screen's, under wake */
 };
 
@@ -129,7 +130,10 @@ model_main(void *arg)
 		m->fed = fed + n;
 		pthread_cond_broadcast(&m->done);
 		/* Full pipe: the host has not looked yet; one byte is enough. */
-		compat_ignore(write(m->wake_fd[1], "", 1));
+		if (m->host_waits) {
+			m->host_waits = 0;
+			compat_ignore(write(m->wake_fd[1], "", 1));
+		}
 	}
 	pthread_mutex_unlock(&m->wake);
 	return NULL;
@@ -209,6 +213,25 @@ model_fed(struct model *m)
 
 	pthread_mutex_lock(&m->wake);
 	fed = m->fed;
+	pthread_mutex_unlock(&m->wake);
+	return fed;
+}
+
+/*
+ * How far the model has read, for a host that must not write the ring
+ * beyond what it has read: when that is a whole ring behind head, model_fd
+ * becomes readable once it has read on. (Not after every read: a wake-up
+ * of the host for each keystroke's echo the model read was one too many.)
+ */
+uint64_t
+model_fed_wake(struct model *m, uint64_t head)
+{
+	uint64_t	 fed;
+
+	pthread_mutex_lock(&m->wake);
+	fed = m->fed;
+	if (head - fed >= m->cap)
+		m->host_waits = 1;
 	pthread_mutex_unlock(&m->wake);
 	return fed;
 }

@@ -4,9 +4,9 @@
  * has been written, and this thread feeds the model behind it. When the
  * model has fallen a whole ring behind, the host stops reading the program
  * (it must not overwrite what the model has not seen) but goes on serving
- * its clients; model_fd becomes readable as the model reads on. The host
- * waits for the model only when it needs the model itself (a repaint, a
- * resize), after the model has caught up.
+ * its clients; model_fd becomes readable as the model reads on (see
+ * model_fed_wake). The host waits for the model only when it needs the
+ * model itself (a repaint, a resize), after the model has caught up.
  */
 #ifndef MODEL_H
 #define MODEL_H
@@ -21,6 +21,7 @@ struct model;
 struct model	*model_start(const struct ring *, struct screen *);
 void		 model_publish(struct model *, uint64_t);
 uint64_t	 model_fed(struct model *);
+uint64_t	 model_fed_wake(struct model *, uint64_t);
 void		 model_wait(struct model *, uint64_t);
 int		 model_fd(struct model *);
 void		 model_woken(struct model *);
