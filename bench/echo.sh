@@ -31,6 +31,7 @@ if [ -n "$QUICK" ]; then
 	esac
 fi
 tools=(ssh ssh+tmux mosh tether)
+bench_only tools
 
 # The two helpers, built here like the rest of the bed.
 for p in echoprobe relay; do

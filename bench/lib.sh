@@ -139,14 +139,26 @@ bench_text() {
 }
 
 # bench_now_ms: milliseconds since the epoch; bench_now_us: microseconds.
+# bench_only ARRAY: keep in the array named ARRAY only the tools listed in
+# BENCH_TOOLS ("tether ssh", say), when it is set: for working on one figure.
+bench_only() {
+	local -n list=$1
+	local t keep=()
+	[ -n "${BENCH_TOOLS:-}" ] || return 0
+	for t in "${list[@]}"; do
+		case " $BENCH_TOOLS " in *" $t "*) keep+=("$t") ;; esac
+	done
+	list=("${keep[@]}")
+}
+
 bench_now_ms() { date +%s%3N; }
 bench_now_us() { date +%s%6N; }
 
 # bench_done: print NAME.md; keep it (and the TSV) in docs/benchmarks/
-# unless --quick.
+# unless --quick or BENCH_TOOLS (a partial run).
 bench_done() {
 	cat "$BENCH_OUT/$BENCH_NAME.md"
-	if [ -z "$QUICK" ]; then
+	if [ -z "$QUICK" ] && [ -z "${BENCH_TOOLS:-}" ]; then
 		mkdir -p "$BENCH_TOP/docs/benchmarks"
 		cp "$BENCH_OUT/$BENCH_NAME.md" "$BENCH_OUT/$BENCH_NAME.tsv" \
 		    "$BENCH_TOP/docs/benchmarks/"

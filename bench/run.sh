@@ -13,6 +13,10 @@
 # the chart into README.md between <!-- bench:begin --> and
 # <!-- bench:end -->; with --quick, into BENCH_OUT only.
 #
+# BENCH_TOOLS="tether ssh" (say) runs only those tools, where a script
+# supports it (throughput, ctrlc), for work on one figure; such a partial
+# run, like --quick, writes into BENCH_OUT only.
+#
 # Exits 0 when every script ran to its end (whether or not the targets
 # were met), 1 when one failed, skipped itself or hung (each script is
 # stopped after BENCH_SCRIPT_TIMEOUT seconds, default 1800, --quick 600),
@@ -287,7 +291,7 @@ if ! gnuplot -e "datafile='$BENCH_OUT/chart.dat'; outfile='$BENCH_OUT/chart.png'
 	failed+=(chart)
 fi
 
-if [ -z "$QUICK" ]; then
+if [ -z "$QUICK" ] && [ -z "${BENCH_TOOLS:-}" ]; then
 	mkdir -p "$top/docs/benchmarks"
 	cp "$BENCH_OUT/latest.md" "$top/docs/benchmarks/latest.md"
 	[ -f "$BENCH_OUT/chart.png" ] && cp "$BENCH_OUT/chart.png" "$top/docs/benchmarks/chart.png"

@@ -173,6 +173,9 @@ each() {
 tools=(ssh ssh+tmux ssh+screen ssh+dtach mosh tether)
 checked_tools=(ssh mosh tether)
 lt_tools=(ssh tether)
+bench_only tools
+bench_only checked_tools
+bench_only lt_tools
 for ((r = 0; r < ROUNDS; r++)); do
 	note "round $((r + 1)) of $ROUNDS"
 	each timed "$r" "${tools[@]}"
