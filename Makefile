@@ -192,9 +192,10 @@ fuzz-check: fuzz-build
 
 # Benchmarks against the peers on the test bed (root: network namespaces).
 # BENCH_ARGS=--quick for a short run. Not part of `make test`.
-bench: deps $(B)/tether
+bench: deps $(B)/tether static
 	scripts/deps --bench
-	TETHER=$(CURDIR)/$(B)/tether bash bench/run.sh $(BENCH_ARGS)
+	TETHER=$(CURDIR)/$(B)/tether TETHER_STATIC=$(CURDIR)/$(SB)/tether \
+	    bash bench/run.sh $(BENCH_ARGS)
 
 # Install the Debian packages that building and testing need.
 deps:

@@ -46,6 +46,18 @@ if [ -n "$QUICK" ]; then
 fi
 tools=(tether dtach screen tmux)
 
+# The static build (make static: musl), what `tether --install` copies to
+# a server, measured beside the glibc build as "tether-static" when
+# TETHER_STATIC names it (make bench does).
+if [ -n "${TETHER_STATIC:-}" ] && [ -x "$TETHER_STATIC" ]; then
+	install -m 755 "$TETHER_STATIC" "$W/tt/bin/tether-static" ||
+	    bail "cannot copy $TETHER_STATIC"
+	tools+=(tether-static)
+	RS=(--ssh "ssh -F $SSHBED_CONFIG" --remote-tether "$W/tt/bin/tether-static")
+else
+	note "no static build (TETHER_STATIC): tether-static not measured"
+fi
+
 # A copy of the binary for the clients and the local sessions: a rebuild
 # during the run (make replaces build/tether) must not fail half of them.
 # (The server's copy was made by bench_init.)
@@ -130,6 +142,7 @@ SCREENDIR=$TT/screen
 start_cmd() {
 	case $1 in
 	tether) echo "tether new $2 -- sh" ;;
+	tether-static) echo "$W/tt/bin/tether-static new $2 -- sh" ;;
 	dtach) echo "dtach -n $TT/$2 sh" ;;
 	screen) echo "SCREENDIR=$SCREENDIR screen -dmS $2 sh" ;;
 	tmux) echo "tmux -L $2 -f /dev/null new -d sh" ;;
@@ -138,6 +151,7 @@ start_cmd() {
 host_glob() {
 	case $1 in
 	tether) echo "tether new $2 -- sh" ;;
+	tether-static) echo "$W/tt/bin/tether-static new $2 -- sh" ;;
 	dtach) echo "dtach -n $TT/$2 sh" ;;
 	screen) echo "SCREEN -dmS $2 sh" ;;
 	tmux) echo "tmux -L $2 -f /dev/null new -d sh" ;;
@@ -146,6 +160,7 @@ host_glob() {
 client_glob() {
 	case $1 in
 	tether) echo "$SSHBED_REMOTE_TETHER bridge * $2" ;;
+	tether-static) echo "$W/tt/bin/tether-static bridge * $2" ;;
 	dtach) echo "dtach -a $TT/$2 -r winch" ;;
 	screen) echo "screen -r $2" ;;
 	tmux) echo "tmux -L $2 attach" ;;
@@ -159,6 +174,7 @@ attach() {
 	local t=$1 n=$2 c=()
 	case $t in
 	tether) c=("$TETHER" "${R[@]}" -s "$n" testhost) ;;
+	tether-static) c=("$TETHER" "${RS[@]}" -s "$n" testhost) ;;
 	dtach) c=(ssh -F "$SSHBED_CONFIG" -t testhost "dtach -a $TT/$n -r winch") ;;
 	screen) c=(ssh -F "$SSHBED_CONFIG" -t testhost "SCREENDIR=$SCREENDIR screen -r $n") ;;
 	tmux) c=(ssh -F "$SSHBED_CONFIG" -t testhost "tmux -L $n attach") ;;
@@ -176,7 +192,7 @@ attach() {
 # for the client to exit.
 detach() {
 	case $1 in
-	tether) term_keys -t "$2" Enter; term_keys -t "$2" -l '~.' ;;
+	tether | tether-static) term_keys -t "$2" Enter; term_keys -t "$2" -l '~.' ;;
 	dtach) term_keys -t "$2" "C-\\" ;;
 	screen) term_keys -t "$2" C-a d ;;
 	tmux) term_keys -t "$2" C-b d ;;
@@ -188,6 +204,7 @@ detach() {
 kill_session() {
 	case $1 in
 	tether) srv "tether kill $2" >/dev/null 2>&1 ;;
+	tether-static) srv "$W/tt/bin/tether-static kill $2" >/dev/null 2>&1 ;;
 	dtach) [ -z "$3" ] || kill -HUP "$3" 2>/dev/null ;;	# its sh is hung up
 	screen) srv "SCREENDIR=$SCREENDIR screen -S $2 -X quit" >/dev/null 2>&1 ;;
 	tmux) srv "tmux -L $2 kill-server" >/dev/null 2>&1 ;;
@@ -266,6 +283,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	for t in "${order[@]}"; do
 		name=$t
 		[ "$t" = tether ] && name="tether host"
+		[ "$t" = tether-static ] && name="tether host, static"
 		for k in D A C; do
 			p=${hpid[$t$k]:-}
 			what="idle RSS" pss="idle PSS" uss="idle USS"
@@ -276,6 +294,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
 			   wk+=" attached" cpu+=", attached" ;;
 			C) p=${cpid[$t]:-}
 			   [ "$t" = tether ] && name="tether bridge"
+			   [ "$t" = tether-static ] && name="tether bridge, static"
 			   what+=", attached, server-side client"
 			   pss+=", attached, server-side client"
 			   uss+=", attached, server-side client"
@@ -529,11 +548,19 @@ bench_text "Idle sessions (an idle /bin/sh in each) on the test bed's server, th
     "from /proc/PID/smaps_rollup (PSS shares each binary's pages among the" \
     "processes mapping it, other helpers' included; USS is the private pages" \
     "alone, RSS also counts the shared pages of libc a process touched)." \
-    "\"idle RSS\" is the detached session's host. Wake-ups: voluntary and" \
+    "\"idle RSS\" is the detached session's host. \"tether host, static\" (and" \
+    "tether-static) is the static musl build (\`make static\`), the binary" \
+    "\`tether --install\` copies to a server; \"tether host\" is the glibc build." \
+    "Wake-ups: voluntary and" \
     "involuntary context switches of every thread; CPU: schedstat run time." \
     "$(date -u +%F), $(uname -r), tether $("$TETHER" --version | cut -d' ' -f2)," \
     "dtach $(dtach --help 2>&1 | head -n1 | sed 's/.*version //'), $(screen -v | cut -d' ' -f1-3), $(tmux -V)."
 host_tools=("tether host" dtach screen tmux)
+client_tools=("tether bridge" dtach screen tmux)
+if [[ " ${tools[*]} " == *" tether-static "* ]]; then
+	host_tools=("tether host" "tether host, static" dtach screen tmux)
+	client_tools=("tether bridge" "tether bridge, static" dtach screen tmux)
+fi
 table_vs "tether host" "idle RSS" MiB lower "${host_tools[@]}"
 table_vs "tether host" "idle PSS" MiB lower "${host_tools[@]}"
 table_vs "tether host" "idle USS" MiB lower "${host_tools[@]}"
@@ -541,19 +568,19 @@ table_vs "tether host" "idle RSS, attached" MiB lower "${host_tools[@]}"
 table_vs "tether host" "idle PSS, attached" MiB lower "${host_tools[@]}"
 table_vs "tether host" "idle USS, attached" MiB lower "${host_tools[@]}"
 table_vs "tether bridge" "idle RSS, attached, server-side client" MiB lower \
-    "tether bridge" dtach screen tmux
+    "${client_tools[@]}"
 table_vs "tether bridge" "idle PSS, attached, server-side client" MiB lower \
-    "tether bridge" dtach screen tmux
+    "${client_tools[@]}"
 table_vs "tether bridge" "idle USS, attached, server-side client" MiB lower \
-    "tether bridge" dtach screen tmux
+    "${client_tools[@]}"
 bench_table "idle wakeups detached" "per minute" lower "${tools[@]}"
 bench_table "idle wakeups attached" "per minute" lower "${tools[@]}"
 table_vs "tether bridge" "idle wakeups attached, server-side client" "per minute" lower \
-    "tether bridge" dtach screen tmux
+    "${client_tools[@]}"
 bench_table "idle CPU ms per minute, detached" ms lower "${tools[@]}"
 bench_table "idle CPU ms per minute, attached" ms lower "${tools[@]}"
 table_vs "tether bridge" "idle CPU ms per minute, attached, server-side client" ms lower \
-    "tether bridge" dtach screen tmux
+    "${client_tools[@]}"
 bench_text "" "Attach time: start to exit of a client on an 80x24 pty in the client" \
     "namespace, $NATTACH runs each, alternating: \`ssh testhost true\`," \
     "\`tether testhost -- true\` (a new session each run), and a reattach to" \
