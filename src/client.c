@@ -33,6 +33,8 @@
 #define INPUT_MAX	(1024 * 1024)	/* keystrokes not yet acknowledged */
 #define OUT_HIGH	(256 * 1024)	/* stop queueing input frames */
 #define MAX_SKIPS	8
+#define ACK_BYTES	(64 * 1024)	/* shown, not all: acknowledged this */
+#define ACK_MS		10		/* ... or this often */
 #define HELLO_TIMEOUT	10000
 #define PING_MS		1000	/* heartbeat while connected */
 #define CONNECT_MS	15000	/* give up on one reconnect attempt */
@@ -78,6 +80,7 @@ struct client {
 	uint64_t	 recv;
 	uint64_t	 shown;
 	uint64_t	 acked;
+	uint64_t	 acked_ms;	/* when the last ACK was queued */
 	struct buf	 input;
 	uint64_t	 in_base;
 	uint64_t	 in_sent;
@@ -1061,13 +1064,26 @@ client_signals_init(void)
 		sigaction(sigs[i], &sa, NULL);
 }
 
-/* Acknowledge what reached the terminal since the last ACK. */
+/*
+ * Acknowledge what reached the terminal since the last ACK: at once when
+ * all that came is shown; while a slow terminal takes a backlog a few kB
+ * a write, every ACK_BYTES or ACK_MS (an ACK per write cost ssh, sshd and
+ * the host a packet each, and the local terminal the CPU they took).
+ */
 static void
 client_ack(struct client *c)
 {
-	if (c->link == LINK_UP && c->shown > c->acked && c->shown <= c->recv) {
-		if (proto_put_u64(&c->out, MSG_ACK, c->shown) == 0)
-			c->acked = c->shown;
+	uint64_t	 now;
+
+	if (c->link != LINK_UP || c->shown <= c->acked || c->shown > c->recv)
+		return;
+	now = client_now();
+	if (c->shown < c->recv && c->shown - c->acked < ACK_BYTES &&
+	    now - c->acked_ms < ACK_MS)
+		return;
+	if (proto_put_u64(&c->out, MSG_ACK, c->shown) == 0) {
+		c->acked = c->shown;
+		c->acked_ms = now;
 	}
 }
 
