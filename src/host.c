@@ -1165,10 +1165,18 @@ host_jump_wanted(struct host *h, struct conn *c, uint64_t head, uint64_t now)
 	if (!c->may_jump || c->rate == 0 || c->stalled ||
 	    c->sent < ring_tail(&h->ring) || h->exited)
 		return 0;
+	/*
+	 * A link that carries the whole ring within JUMP_AFTER_MS is fast:
+	 * what waits for it can never reach the bound, and a keystroke must
+	 * not make it skip either (at the start of a flood, before the
+	 * window has grown, a few MB wait for a moment even on loopback).
+	 */
+	bound = c->rate * JUMP_AFTER_MS / 1000;
+	if (bound >= h->ring.cap)
+		return 0;
 	if (host_hurried(c, now))
 		return wait > c->rate * JUMP_HURRY_AFTER_MS / 1000 &&
 		    wait > JUMP_HURRY_MIN;
-	bound = c->rate * JUMP_AFTER_MS / 1000;
 	return wait > bound && wait > JUMP_MIN;
 }
 
