@@ -575,6 +575,13 @@ client_frame(struct client *c, uint8_t type, struct reader *r)
 		client_others_line(c->o->where, value, text, sizeof text - 2);
 		memcpy(text + strlen(text), "\r\n", 3);
 		return buf_put(&c->notice, text, strlen(text));
+	case MSG_NOTICE:
+		/* What went wrong as the session started: before its output. */
+		if (proto_get_text(r, &code, text, sizeof text) != 0)
+			return -1;
+		buf_put(&c->notice, "[tether: ", 9);
+		buf_put(&c->notice, text, strlen(text));
+		return buf_put(&c->notice, "]\r\n", 3);
 	case MSG_PING:
 		if (proto_get_u64(r, &off) != 0)
 			return -1;

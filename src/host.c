@@ -85,6 +85,7 @@
 #define INPUT_MAX	(4 * 1024 * 1024)
 #define INPUT_HIGH	(1024 * 1024)	/* stop reading input from clients */
 #define READ_CHUNK	(64 * 1024)
+#define HOST_NOTICES	1024	/* lines for the creator, '\n' between */
 
 enum conn_state {
 	CONN_HELLO,		/* waiting for HELLO */
@@ -156,6 +157,7 @@ struct host {
 	uint64_t	 detached_at;	/* ms: nobody attached since */
 	uint32_t	 ttl;		/* seconds detached, then end; 0 */
 	uint32_t	 others;	/* for the creator's notice, once */
+	char		 notices[HOST_NOTICES];	/* for the creator, once */
 	uint16_t	 rows;
 	uint16_t	 cols;
 	char		*command;
@@ -172,6 +174,10 @@ static int	host_sigpipe[2] = { -1, -1 };
 
 static int	host_take_fds(struct host *, struct conn *);
 static void	host_pty_write(struct host *);
+static int	host_notices(struct host *, struct conn *);
+
+/* A line for the creator from before the daemon (logind's), if any. */
+static char	host_early_notice[512];	/* fits HOST_NOTICES */
 
 /* Milliseconds on the monotonic clock. */
 static uint64_t
@@ -592,9 +598,40 @@ host_attach(struct host *h, struct conn *c, const struct msg_hello *m)
 			return e;
 		h->others = 0;
 	}
+	/* And of what went wrong as the session started: NOTICE, a line each. */
+	if (c->creator && (e = host_notices(h, c)) != 0)
+		return e;
 	if (!repaint)
 		return 0;
 	return host_repaint(h, c, head, SCREEN_REPAINT_MAX, 0);
+}
+
+/* Send the creator the session's notices (lines), once; 0, or -1. */
+static int
+host_notices(struct host *h, struct conn *c)
+{
+	char	*line, *next;
+
+	for (line = h->notices; *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		else
+			next = line + strlen(line);
+		if (proto_put_text(&c->out, MSG_NOTICE, 0, line) != 0)
+			return -1;
+	}
+	h->notices[0] = '\0';
+	return 0;
+}
+
+/* Add a line to the notices for the session's creator (if it fits). */
+static void
+host_notice(char *notices, const char *line)
+{
+	size_t	 len = strlen(notices);
+
+	snprintf(notices + len, HOST_NOTICES - len, "%s%s",
+	    len > 0 ? "\n" : "", line);
 }
 
 /* Begin ending the session: SIGHUP now, SIGKILL after the grace period. */
@@ -1678,7 +1715,7 @@ host_main(const struct host_opts *o, int lfd, int ready)
 {
 	struct host	 h;
 	struct pty_spec	 spec;
-	char		 why[512];
+	char		 why[512], msg[HOST_NOTICES + 1];
 
 	log_setname("host");
 	memset(&h, 0, sizeof h);
@@ -1697,8 +1734,13 @@ host_main(const struct host_opts *o, int lfd, int ready)
 	h.command = pty_command_line(o->argv);
 	buf_init(&h.input, INPUT_MAX);
 	ring_init(&h.ring, o->ring_size);
-	if (outlog_open(&h.log, o->name, o->log_size, why, sizeof why) == -1)
+	snprintf(h.notices, sizeof h.notices, "%s", host_early_notice);
+	if (outlog_open(&h.log, o->name, o->log_size, why, sizeof why) == -1) {
 		log_debug("no output log: %s", why);
+		snprintf(msg, sizeof msg, "no output log for session %s: %s",
+		    o->name, why);
+		host_notice(h.notices, msg);
+	}
 	h.screen = screen_new(h.rows, h.cols, o->history);
 	host_signals_init();
 	spec.argv = o->argv;
@@ -1714,7 +1756,10 @@ host_main(const struct host_opts *o, int lfd, int ready)
 	if (chdir("/") == -1)
 		log_debug("chdir /: %s", strerror(errno));
 	h.model = model_start(&h.ring, h.screen);
-	compat_ignore(write(ready, "", 1));
+	/* Ready: a NUL, then the notices, for a creator that does not attach. */
+	msg[0] = '\0';
+	snprintf(msg + 1, sizeof msg - 1, "%s", h.notices);
+	compat_ignore(write(ready, msg, strlen(msg + 1) + 1));
 	close(ready);
 	log_debug("session %s: pid %ld, ring %zu bytes", h.name, (long)h.pid,
 	    h.ring.cap);
@@ -1737,15 +1782,17 @@ host_main(const struct host_opts *o, int lfd, int ready)
  * Create a session: listen on its socket, then start the host as a daemon
  * (double fork, new session id). Returns once the host runs the program: a
  * connection to the session, made before the program started so that it is
- * served even if the program ends at once; or -1 and why. The caller holds
- * the directory lock (lockfd), which the daemon must not inherit.
+ * served even if the program ends at once, with why set to the session's
+ * notices (lines; empty when none), which a creator that does not attach
+ * prints; or -1 and why. The caller holds the directory lock (lockfd),
+ * which the daemon must not inherit.
  */
 int
 host_create(const struct host_opts *o, int lockfd, char *why, size_t size)
 {
 	int	 lfd, cfd, pfd[2], status;
 	pid_t	 pid;
-	char	 msg[512];
+	char	 msg[HOST_NOTICES + 1];
 	ssize_t	 n;
 
 	if ((lfd = sock_listen(o->dir, o->name, why, size)) == -1)
@@ -1774,8 +1821,9 @@ host_create(const struct host_opts *o, int lockfd, char *why, size_t size)
 			close(lockfd);
 		setsid();
 		/* Before the fork: the host inherits the scope it moves to. */
-		if (logind_protect(o->name, msg, sizeof msg) == 1)
-			fprintf(stderr, "tether: %s\n", msg);
+		if (logind_protect(o->name, host_early_notice,
+		    sizeof host_early_notice) != 1)
+			host_early_notice[0] = '\0';
 		if (fork() != 0)
 			_exit(0);
 		log_close();
@@ -1790,8 +1838,12 @@ host_create(const struct host_opts *o, int lockfd, char *why, size_t size)
 		n = read(pfd[0], msg, sizeof msg - 1);
 	while (n == -1 && errno == EINTR);
 	close(pfd[0]);
-	if (n == 1 && msg[0] == '\0')
+	if (n >= 1 && msg[0] == '\0') {
+		/* Notices, if any: for a caller that does not attach. */
+		msg[n] = '\0';
+		snprintf(why, size, "%s", msg + 1);
 		return cfd;
+	}
 	close(cfd);
 	if (n <= 0)
 		snprintf(why, size, "the session host failed to start");

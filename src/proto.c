@@ -442,5 +442,9 @@ proto_type_name(uint8_t type)
 
 	if (type < sizeof names / sizeof names[0])
 		return names[type];
+	if (type == MSG_OTHERS)
+		return "OTHERS";
+	if (type == MSG_NOTICE)
+		return "NOTICE";
 	return "UNKNOWN";
 }

@@ -51,6 +51,7 @@ enum msg_type {
 				   SCREEN frames follow (1.2) */
 	MSG_PASSED = 17,	/* host: took a bridge's descriptors (1.2) */
 	MSG_OTHERS = 0x80,	/* host: other detached sessions here (1.3) */
+	MSG_NOTICE = 0x81,	/* host: a line for the creator's user */
 };
 
 /* First frame types at or above this are optional and may be ignored. */

@@ -299,6 +299,17 @@ connect_local(void *arg, int attempt, char *why, size_t size)
 	return open_session(arg, 1, &created, why, size);
 }
 
+/* The notices of a session just created (lines), each as "tether: LINE". */
+static void
+print_notices(char *notices)
+{
+	char	*line;
+
+	for (line = strtok(notices, "\n"); line != NULL;
+	    line = strtok(NULL, "\n"))
+		fprintf(stderr, "tether: %s\n", line);
+}
+
 /* tether new: start a detached session. */
 static int
 cmd_new(int argc, char **argv, struct opts *o)
@@ -320,6 +331,7 @@ cmd_new(int argc, char **argv, struct opts *o)
 		fprintf(stderr, "tether: session %s already exists\n", l.name);
 		return EXIT_EXISTS;
 	}
+	print_notices(why);
 	if (l.others > 0) {
 		client_others_line(NULL, l.others, why, sizeof why);
 		fprintf(stderr, "%s\n", why);

@@ -3,7 +3,7 @@
 # are for their owner alone (files 0600, directories 0700); a log directory
 # (or its parent) that someone else could change, or that is a link, is
 # refused with one line and exit 255, while the session itself still runs
-# (without a log); a log file planted as a link is never followed or
+# (without a log, which tether new says in one line); a log file planted as a link is never followed or
 # written through, and neither a link nor a FIFO is read by tether log; a
 # full disk pauses the log, says so in it, and the session and its client
 # carry on.
@@ -112,6 +112,9 @@ unsafe_log() {
 	run env XDG_STATE_HOME="$state" "$TETHER" new "u$n" -- sh -c \
 	    "echo U-OUTPUT; exec sleep $mark"
 	is "$RC" 0 "$desc: the session still starts"
+	is "$(nlines "$ERR")" 1 "$desc: tether new says one line"
+	like "$ERR" "^tether: no output log for session u$n: unsafe log directory $state/tether: $why" \
+	    "$desc: that it runs without a log, and why"
 	ok "$desc: and runs (without a log)" wait_until program_runs "$mark"
 	run env XDG_STATE_HOME="$state" "$TETHER" log "u$n"
 	is "$RC" 255 "$desc: tether log: exit 255"

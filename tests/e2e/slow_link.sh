@@ -192,4 +192,24 @@ nok "keys in a fast flood: no skip marker" grep -aEq "$MARK" "$W/keys.out"
 got=$(perl -0777 -pe 's/\AScript started[^\n]*\n//; s/\n?Script done[^\n]*\n?\z//; s/\e\][^\a\e]*(\a|\e\\)//g; s/\e\[[0-9;?<=>!]*[ -\/]*[@-~]//g; s/\e[()][0-9A-Za-z]//g; s/\e.//g' \
     "$W/keys.out" | tr -cd 'A-Z')
 is "$got" "READY${KEYS:1}" "keys in a fast flood: every key's echo arrived, in order"
+
+# ------------------------------------------------ a session without a log
+# The remote log directory let others in: a new remote session runs
+# without a log, and its user is told so in the terminal (a NOTICE; the
+# bridge's standard error would not reach them), before the program's
+# output.
+chmod 770 "$TT/state/tether"
+term_start nolog 100 30 "${SSHBED_CLIENT_PREFIX[@]}" "$TETHER" "${R[@]}" \
+    -s nolog testhost -- sh -c 'echo NOLOG-OUTPUT; exec sleep 300'
+ok "no log: the program runs" wait_for_screen -t nolog '^NOLOG-OUTPUT' 60
+like "$(term_screen -t nolog)" \
+    "\\[tether: no output log for session nolog: unsafe log directory $TT/state/tether: mode 0770 lets others in" \
+    "no log: the terminal says so, and why"
+like "$(term_screen -t nolog | tr '\n' ' ')" '\[tether: no output log[^]]*\] *NOLOG-OUTPUT' \
+    "no log: before the program's output"
+chmod 700 "$TT/state/tether"
+term_keys -t nolog Enter
+term_keys -t nolog -l '~.'
+term_wait_dead -t nolog
+in_client ssh -F "$SSHBED_CONFIG" testhost "$SSHBED_REMOTE_TETHER kill nolog" >/dev/null 2>&1
 done_testing

@@ -850,6 +850,8 @@ test_names(void)
 	is_str(proto_type_name(MSG_SCREEN), "SCREEN", "name of SCREEN");
 	is_str(proto_type_name(MSG_JUMP), "JUMP", "name of JUMP");
 	is_str(proto_type_name(MSG_PASSED), "PASSED", "name of PASSED");
+	is_str(proto_type_name(MSG_OTHERS), "OTHERS", "name of OTHERS");
+	is_str(proto_type_name(MSG_NOTICE), "NOTICE", "name of NOTICE");
 	is_str(proto_type_name(18), "UNKNOWN", "type 18 is unknown");
 	is_str(proto_type_name(0xff), "UNKNOWN", "type 255 is unknown");
 	ok(proto_type_name(0) != NULL, "type 0 has some name");
