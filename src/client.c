@@ -579,8 +579,9 @@ client_frame(struct client *c, uint8_t type, struct reader *r)
 		/* What went wrong as the session started: before its output. */
 		if (proto_get_text(r, &code, text, sizeof text) != 0)
 			return -1;
-		buf_put(&c->notice, "[tether: ", 9);
-		buf_put(&c->notice, text, strlen(text));
+		if (buf_put(&c->notice, "[tether: ", 9) != 0 ||
+		    buf_put(&c->notice, text, strlen(text)) != 0)
+			return -1;
 		return buf_put(&c->notice, "]\r\n", 3);
 	case MSG_PING:
 		if (proto_get_u64(r, &off) != 0)

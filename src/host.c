@@ -1021,6 +1021,15 @@ host_conn_read(struct host *h, struct conn *c)
 	host_conn_frames(h, c);
 }
 
+/* What the ring takes, at most room, while held bytes behind its head stay. */
+static size_t
+host_ring_room(const struct host *h, uint64_t held, size_t room)
+{
+	if (held >= h->ring.cap)
+		return 0;
+	return h->ring.cap - held < room ? (size_t)(h->ring.cap - held) : room;
+}
+
 /* Is the connection that created the session still to say HELLO? */
 static int
 host_creator_waits(struct host *h)
@@ -1047,30 +1056,23 @@ host_read_room(struct host *h, uint64_t now)
 {
 	struct conn	*c = h->attached;
 	uint64_t	 lag;
-	size_t		 room = READ_CHUNK;
+	size_t		 room;
 
 	/* Never overwrite what the model has not read: model_fd wakes us. */
 	lag = ring_head(&h->ring) -
 	    model_fed_wake(h->model, ring_head(&h->ring));
 	if (ring_head(&h->ring) - h->logged > lag)
 		lag = ring_head(&h->ring) - h->logged;
-	if (lag >= h->ring.cap)
+	if ((room = host_ring_room(h, lag, READ_CHUNK)) == 0)
 		return 0;
-	if (h->ring.cap - lag < room)
-		room = (size_t)(h->ring.cap - lag);
-	if (c == NULL && !h->exited && host_creator_waits(h)) {
-		if (ring_head(&h->ring) >= h->ring.cap)
-			return 0;
-		return h->ring.cap - ring_head(&h->ring) < room ?
-		    (size_t)(h->ring.cap - ring_head(&h->ring)) : room;
-	}
+	if (c == NULL && !h->exited && host_creator_waits(h))
+		return host_ring_room(h, ring_head(&h->ring), room);
 	if (c == NULL || c->stalled || h->exited)
 		return room;
 	lag = ring_head(&h->ring) - c->acked;
 	if (lag < h->ring.cap) {
 		c->blocked = 0;
-		return h->ring.cap - lag < room ?
-		    (size_t)(h->ring.cap - lag) : room;
+		return host_ring_room(h, lag, room);
 	}
 	if (c->blocked == 0)
 		c->blocked = now;
