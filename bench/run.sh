@@ -14,8 +14,8 @@
 # <!-- bench:end -->; with --quick, into BENCH_OUT only.
 #
 # BENCH_TOOLS="tether ssh" (say) runs only those tools, where a script
-# supports it (throughput, ctrlc), for work on one figure; such a partial
-# run, like --quick, writes into BENCH_OUT only.
+# supports it (throughput, echo, ctrlc), for work on one figure; such a
+# partial run, like --quick, writes into BENCH_OUT only.
 #
 # Exits 0 when every script ran to its end (whether or not the targets
 # were met), 1 when one failed, skipped itself or hung (each script is

@@ -3,10 +3,10 @@
 # are for their owner alone (files 0600, directories 0700); a log directory
 # (or its parent) that someone else could change, or that is a link, is
 # refused with one line and exit 255, while the session itself still runs
-# (without a log, which tether new says in one line); a log file planted as a link is never followed or
-# written through, and neither a link nor a FIFO is read by tether log; a
-# full disk pauses the log, says so in it, and the session and its client
-# carry on.
+# (without a log, which tether new says in one line); a log file planted
+# as a link is never followed or written through, and neither a link nor
+# a FIFO is read by tether log; a full disk pauses the log, says so in it,
+# and the session and its client carry on.
 . "$(dirname "$0")/../lib.sh"
 world_init
 
