@@ -5,8 +5,10 @@
  * The ring's bytes in [fed, head) are only read here; the host writes the
  * ring only beyond them (it keeps head - fed within the ring's size).
  *
- * A flood is read in batches: once the model is MODEL_FLOOD behind it lets
- * the output pile up (MODEL_BATCH_MS at most, half the ring at
+ * A flood is read in batches: once the model is MODEL_FLOOD behind, or
+ * MODEL_FLOOD came within MODEL_BATCH_MS (a host that reads the pty only a
+ * little at a time while keys are typed never lets it fall that far
+ * behind), it lets the output pile up (MODEL_BATCH_MS at most, half the ring at
  * most, and not while anyone waits for the model), then screen_skip passes
  * over all but the lines that can still be seen. The host wakes the thread
  * only when that is worth it (it sleeps, or a batch is full), not on every
@@ -54,6 +56,15 @@ struct model {
 	char		 title[PROTO_TITLE_MAX];	/* the screen's, under wake */
 };
 
+static uint64_t
+model_now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 /* Under wake: may a flood pile up a little longer? */
 static int
 model_may_batch(struct model *m)
@@ -68,6 +79,7 @@ model_main(void *arg)
 	char		 title[PROTO_TITLE_MAX];
 	struct timespec	 until;
 	uint64_t	 fed, head;
+	uint64_t	 burst_ms = 0, burst_from = 0, now;
 	size_t		 at, n, k;
 	int		 flooding = 0;	/* the last batch was passed over */
 
@@ -77,6 +89,13 @@ model_main(void *arg)
 			m->sleep = SLEEP_IDLE;
 			pthread_cond_wait(&m->more, &m->wake);
 		}
+		/* How much came in the last MODEL_BATCH_MS or so. */
+		if ((now = model_now()) - burst_ms > MODEL_BATCH_MS) {
+			burst_ms = now;
+			burst_from = m->fed;
+		}
+		if (m->head - burst_from >= MODEL_FLOOD)
+			flooding = 1;
 		/*
 		 * Far behind: a flood. Let it pile up for a moment (while
 		 * nobody waits for the model and the ring has room), so
