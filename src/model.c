@@ -8,11 +8,11 @@
  * A flood is read in batches: once the model is MODEL_FLOOD behind, or
  * MODEL_FLOOD came within MODEL_BATCH_MS (a host that reads the pty only a
  * little at a time while keys are typed never lets it fall that far
- * behind), it lets the output pile up (MODEL_BATCH_MS at most, half the ring at
- * most, and not while anyone waits for the model), then screen_skip passes
- * over all but the lines that can still be seen. The host wakes the thread
- * only when that is worth it (it sleeps, or a batch is full), not on every
- * read.
+ * behind), it lets the output pile up (MODEL_BATCH_MS at most, half the
+ * ring at most, and not while anyone waits for the model), then
+ * screen_skip passes over all but the lines that can still be seen. The
+ * host wakes the thread only when that is worth it (it sleeps, or a batch
+ * is full), not on every read.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -81,7 +81,7 @@ model_main(void *arg)
 	uint64_t	 fed, head;
 	uint64_t	 burst_ms = 0, burst_from = 0, now;
 	size_t		 at, n, k;
-	int		 flooding = 0;	/* the last batch was passed over */
+	int		 flooding = 0;	/* a burst, or a batch passed over */
 
 	pthread_mutex_lock(&m->wake);
 	for (;;) {
