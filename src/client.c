@@ -108,7 +108,6 @@ struct client {
 static int	client_sigpipe[2] = { -1, -1 };
 static int	client_nonblock[2] = { -1, -1 };
 
-static uint64_t	client_now(void);
 static int	client_welcome(struct client *, uint8_t, struct reader *);
 static void	client_connected(struct client *);
 static int	client_remote(const struct client *);
@@ -479,7 +478,7 @@ client_read_tty(struct client *c)
 			if (c->link != LINK_DOWN)
 				client_lost(c, "reconnect asked for");
 			c->attempt = 0;
-			c->retry_at = client_now();
+			c->retry_at = compat_now_ms();
 			break;
 		case ESCAPE_HELP:
 			escape_help(&c->esc, &c->notice);
@@ -591,7 +590,7 @@ client_frame(struct client *c, uint8_t type, struct reader *r)
 		/* Our PING's time, back: the round trip, smoothed. */
 		if (proto_get_u64(r, &off) != 0)
 			return -1;
-		rtt = client_now() - off;
+		rtt = compat_now_ms() - off;
 		if (rtt < 60000)
 			c->srtt = c->srtt == 0 ? rtt + 1 :
 			    (7 * c->srtt + rtt + 1 + 7) / 8;	/* >= 1 */
@@ -621,7 +620,7 @@ client_read_host(struct client *c)
 		client_lost(c, n == 0 ? "connection closed" : strerror(errno));
 		return;
 	}
-	c->last_rx = client_now();
+	c->last_rx = compat_now_ms();
 	buf_commit(&c->in, (size_t)n);
 	client_process(c);
 }
@@ -778,16 +777,6 @@ client_handshake(struct client *c, int ms)
 	return 0;
 }
 
-/* Milliseconds on the monotonic clock. */
-static uint64_t
-client_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* Does this client reconnect (a remote session)? */
 static int
 client_remote(const struct client *c)
@@ -840,7 +829,7 @@ client_lost(struct client *c, const char *why)
 {
 	char	 msg[PROTO_TEXT_MAX];
 	int	 status, final = c->finishing || !client_remote(c);
-	uint64_t now = client_now();
+	uint64_t now = compat_now_ms();
 
 	log_debug("link lost (%s)", why);
 	if (c->fd != -1) {
@@ -908,7 +897,7 @@ client_connected(struct client *c)
 {
 	log_debug("reconnected after %d attempts", c->attempt);
 	c->attempt = 0;
-	c->last_rx = client_now();
+	c->last_rx = compat_now_ms();
 	c->last_ping = 0;	/* a PING at once: the round trip, known early */
 	if (c->title_pushed) {
 		buf_put(&c->notice, "\033[23;0t", 7);
@@ -1085,7 +1074,7 @@ client_ack(struct client *c)
 
 	if (c->link != LINK_UP || c->shown <= c->acked || c->shown > c->recv)
 		return;
-	now = client_now();
+	now = compat_now_ms();
 	if (c->shown < c->recv && c->shown - c->acked < ACK_BYTES &&
 	    now - c->acked_ms < ACK_MS)
 		return;
@@ -1125,7 +1114,7 @@ static void
 client_loop(struct client *c)
 {
 	struct pollfd	 pfd[5];
-	uint64_t	 now, last = client_now();
+	uint64_t	 now, last = compat_now_ms();
 	int		 reading;
 
 	while (!c->done) {
@@ -1140,7 +1129,7 @@ client_loop(struct client *c)
 			client_send_failed(c, errno);
 		if (c->finishing && client_drained(c))
 			break;
-		now = client_now();
+		now = compat_now_ms();
 		if (now - last > (uint64_t)c->o->timeout_ms) {
 			/* We were stopped or asleep: not the link's fault. */
 			c->last_rx = now;
@@ -1176,7 +1165,7 @@ client_loop(struct client *c)
 		    POLLERR)))
 			client_read_host(c);
 		if (c->netfd != -1 && (pfd[4].revents & POLLIN))
-			client_net(c, client_now());
+			client_net(c, compat_now_ms());
 	}
 	client_flush_term(c);
 }
@@ -1259,7 +1248,7 @@ client_run(const struct client_opts *o)
 	}
 	if (client_remote(&c))
 		c.netfd = netwatch_open();
-	c.last_rx = client_now();
+	c.last_rx = compat_now_ms();
 	c.last_ping = 0;	/* a PING at once: the round trip, known early */
 	client_signals_init();
 	atexit(client_cleanup);
@@ -1318,7 +1307,7 @@ client_test_new(const struct client_opts *o)
 		escape_set_remote(&c->esc);
 	c->fd = o->connect(o->arg, 0, why, sizeof why);
 	c->link = LINK_CONNECTING;
-	c->last_rx = client_now();
+	c->last_rx = compat_now_ms();
 	client_hello(c);
 	return c;
 }
@@ -1378,7 +1367,7 @@ client_test_lost(struct client *c)
 		return;
 	client_lost(c, "test");
 	if (c->link == LINK_DOWN)
-		client_try(c, client_now());
+		client_try(c, compat_now_ms());
 }
 
 void

@@ -277,3 +277,20 @@ compat_cond_deadline(int ms)
 	}
 	return ts;
 }
+
+/* Milliseconds on the monotonic clock. */
+uint64_t
+compat_now_ms(void)
+{
+	return compat_now_us() / 1000;
+}
+
+/* Microseconds on the monotonic clock (round trips on a fast link). */
+uint64_t
+compat_now_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}

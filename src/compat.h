@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 struct msghdr;
@@ -33,6 +34,8 @@ int	 compat_ptsname(int, char *, size_t);
 int	 compat_entropy(void *, size_t);
 void	 compat_cond_init(pthread_cond_t *);
 struct timespec compat_cond_deadline(int);
+uint64_t compat_now_ms(void);
+uint64_t compat_now_us(void);
 
 /*
  * A read or write whose failure there is nothing to do about (a self-pipe

@@ -25,15 +25,6 @@
 #define DIAL_MAX	32	/* attempts in flight; the oldest goes */
 #define DIAL_GIVEUP_MS	12000	/* then ssh fails and the client retries */
 
-static uint64_t
-dial_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* Give fd to ssh: one byte carrying it, on standard output. */
 static int
 dial_pass(int fd)
@@ -120,10 +111,10 @@ dial_main(int argc, char **argv)
 			    gai_strerror(e));
 		return 255;
 	}
-	start = next = dial_now();
+	start = next = compat_now_ms();
 	ai = res;
 	for (;;) {
-		now = dial_now();
+		now = compat_now_ms();
 		if (now >= next && now - start < DIAL_GIVEUP_MS) {
 			if (n == DIAL_MAX) {
 				close(pfd[0].fd);

@@ -190,26 +190,6 @@ static int	host_notices(struct host *, struct conn *);
 /* A line for the creator from before the daemon (logind's), if any. */
 static char	host_early_notice[512];	/* fits HOST_NOTICES */
 
-/* Milliseconds on the monotonic clock. */
-static uint64_t
-host_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-/* The same clock in microseconds, for round trips on a fast link. */
-static uint64_t
-host_now_us(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
-
 /* Wake the event loop from a signal handler. */
 static void
 host_signal(int sig)
@@ -243,7 +223,7 @@ static void
 host_conn_closing(struct conn *c)
 {
 	c->state = CONN_CLOSING;
-	c->opened = host_now();
+	c->opened = compat_now_ms();
 }
 
 /*
@@ -255,7 +235,7 @@ host_detached(struct host *h)
 {
 	h->attached = NULL;
 	h->active = (uint64_t)time(NULL);
-	h->detached_at = host_now();
+	h->detached_at = compat_now_ms();
 }
 
 /* Close a connection and forget it. */
@@ -363,7 +343,7 @@ host_conn_new(struct host *h, int fd)
 	c->state = CONN_HELLO;
 	/* host_create's connection is first in the queue: the creator's. */
 	c->creator = h->accepted++ == 0;
-	c->opened = c->progress = host_now();
+	c->opened = c->progress = compat_now_ms();
 	buf_init(&c->in, CONN_IN_MAX);
 	buf_init(&c->out, CONN_OUT_MAX);
 	for (i = 0; i < HOST_MAX_CONNS && h->conns[i] != NULL; i++)
@@ -598,7 +578,7 @@ host_attach(struct host *h, struct conn *c, const struct msg_hello *m)
 	c->windowed = (m->flags & HELLO_WINDOW) != 0;
 	c->minor = m->minor;
 	c->may_jump = c->windowed && (m->flags & HELLO_JUMP) != 0;
-	c->progress = host_now();
+	c->progress = compat_now_ms();
 	host_resize(h, m->rows, m->cols);
 	w.major = PROTO_MAJOR;
 	w.minor = PROTO_MINOR;
@@ -665,7 +645,7 @@ host_kill(struct host *h)
 	kill(-h->pid, SIGHUP);
 	kill(-h->pid, SIGCONT);
 	kill(h->pid, SIGHUP);
-	h->kill_at = host_now() + HOST_KILL_GRACE_MS;
+	h->kill_at = compat_now_ms() + HOST_KILL_GRACE_MS;
 }
 
 /*
@@ -715,7 +695,7 @@ host_window(const struct host *h, const struct conn *c, uint64_t now)
 static void
 host_acked(struct host *h, struct conn *c, uint64_t v)
 {
-	uint64_t	 now = host_now(), now_us = host_now_us(), rtt = 0;
+	uint64_t	 now = compat_now_ms(), now_us = compat_now_us(), rtt = 0;
 	uint64_t	 sample, sec;
 	int		 i = 0, limited;
 
@@ -865,7 +845,7 @@ host_input(struct host *h, struct conn *c, struct reader *r)
 	dup = h->in_next - off;
 	if (dup >= len)
 		return 0;
-	c->typed_ms = host_now();
+	c->typed_ms = compat_now_ms();
 	if (c->may_jump) {
 		uint64_t now = c->typed_ms;
 
@@ -900,7 +880,7 @@ host_frame(struct host *h, struct conn *c, uint8_t type, struct reader *r,
 		if (v > c->acked) {
 			host_acked(h, c, v);
 			c->acked = v;
-			c->progress = host_now();
+			c->progress = compat_now_ms();
 			c->blocked = 0;
 			c->stalled = 0;
 		}
@@ -1038,7 +1018,7 @@ host_take_fds(struct host *h, struct conn *c)
 	c->pass[0] = c->pass[1] = -1;
 	compat_set_nonblock(c->rfd, 1);
 	compat_set_nonblock(c->wfd, 1);
-	c->opened = c->progress = host_now();
+	c->opened = c->progress = compat_now_ms();
 	log_debug("a bridge handed over its descriptors");
 	return 0;
 }
@@ -1159,7 +1139,7 @@ host_log(struct host *h)
 		h->logged = ring_tail(&h->ring);	/* cannot happen */
 	while (h->logged < head) {
 		n = ring_peek(&h->ring, h->logged, &p);
-		outlog_write(&h->log, p, n, host_now());
+		outlog_write(&h->log, p, n, compat_now_ms());
 		h->logged += n;
 	}
 }
@@ -1350,7 +1330,7 @@ host_pump(struct host *h, struct conn *c)
 	uint64_t	 tail = ring_tail(&h->ring);
 	size_t		 n;
 
-	uint64_t	 now = host_now();
+	uint64_t	 now = compat_now_ms();
 	uint64_t	 win = host_window(h, c, now), head = ring_head(&h->ring);
 
 	/*
@@ -1384,7 +1364,7 @@ host_pump(struct host *h, struct conn *c)
 		c->sent += n;
 		if (c->marks < RTT_MARKS) {
 			c->mark_off[c->marks] = c->sent;
-			c->mark_us[c->marks++] = host_now_us();
+			c->mark_us[c->marks++] = compat_now_us();
 		}
 	}
 	if (h->exited && h->master == -1 && !c->exit_sent &&
@@ -1426,8 +1406,8 @@ host_reap(struct host *h)
 	/* Stay reachable for a client that is attached or owed the end. */
 	if (h->attached == NULL && !h->owed)
 		host_unlisten(h);
-	h->drain_at = host_now() + 200;
-	h->exit_at = host_now();
+	h->drain_at = compat_now_ms() + 200;
+	h->exit_at = compat_now_ms();
 }
 
 /*
@@ -1674,7 +1654,7 @@ host_loop(struct host *h)
 	int		 timeout, ready;
 
 	for (;;) {
-		now = host_now();
+		now = compat_now_ms();
 		host_drain(h, now);
 		host_timers(h, now);
 		host_flush_all(h);
@@ -1790,7 +1770,7 @@ host_main(const struct host_opts *o, int lfd, int ready)
 	h.rows = host_clamp(o->rows);
 	h.cols = host_clamp(o->cols);
 	h.created = h.active = (uint64_t)time(NULL);
-	h.detached_at = host_now();
+	h.detached_at = compat_now_ms();
 	h.ttl = o->ttl;
 	h.others = o->others;
 	h.instance = host_instance();
@@ -1949,7 +1929,7 @@ host_test_new(int exited)
 	h->model = model_start(&h->ring, h->screen);
 	if (exited) {
 		h->exited = 1;
-		h->exit_at = host_now();
+		h->exit_at = compat_now_ms();
 	} else
 		h->kill_at = UINT64_MAX;
 	return h;
@@ -2004,7 +1984,7 @@ host_test_output(struct host *h, const void *data, size_t len)
 void
 host_test_turn(struct host *h)
 {
-	uint64_t	 now = host_now();
+	uint64_t	 now = compat_now_ms();
 
 	host_timers(h, now);
 	host_flush_all(h);

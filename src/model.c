@@ -56,15 +56,6 @@ struct model {
 	char		 title[PROTO_TITLE_MAX];	/* the screen's, under wake */
 };
 
-static uint64_t
-model_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /* Under wake: may a flood pile up a little longer? */
 static int
 model_may_batch(struct model *m)
@@ -90,7 +81,7 @@ model_main(void *arg)
 			pthread_cond_wait(&m->more, &m->wake);
 		}
 		/* How much came in the last MODEL_BATCH_MS or so. */
-		if ((now = model_now()) - burst_ms > MODEL_BATCH_MS) {
+		if ((now = compat_now_ms()) - burst_ms > MODEL_BATCH_MS) {
 			burst_ms = now;
 			burst_from = m->fed;
 		}
