@@ -1049,13 +1049,20 @@ host_conn_read(struct host *h, struct conn *c)
 	host_conn_frames(h, c);
 }
 
+/* What a limit leaves, at most room, while held bytes stay within it. */
+static size_t
+host_room(uint64_t limit, uint64_t held, size_t room)
+{
+	if (held >= limit)
+		return 0;
+	return limit - held < room ? (size_t)(limit - held) : room;
+}
+
 /* What the ring takes, at most room, while held bytes behind its head stay. */
 static size_t
 host_ring_room(const struct host *h, uint64_t held, size_t room)
 {
-	if (held >= h->ring.cap)
-		return 0;
-	return h->ring.cap - held < room ? (size_t)(h->ring.cap - held) : room;
+	return host_room(h->ring.cap, held, room);
 }
 
 /* Is the connection that created the session still to say HELLO? */
@@ -1100,12 +1107,8 @@ host_read_room(struct host *h, uint64_t now)
 	lag = ring_head(&h->ring) - c->acked;
 	if (host_typing(h, c, now)) {
 		/* Output waits in the program, not here (WIN_TYPING). */
-		uint64_t win = host_window(h, c, now);
-
 		c->blocked = 0;
-		if (lag >= win)
-			return 0;
-		return win - lag < room ? (size_t)(win - lag) : room;
+		return host_room(host_window(h, c, now), lag, room);
 	}
 	if (lag < h->ring.cap) {
 		c->blocked = 0;
@@ -1238,18 +1241,15 @@ host_jump_wanted(struct host *h, struct conn *c, uint64_t head, uint64_t now)
 {
 	uint64_t	 wait = head - c->sent, bound;
 
-	if (!c->may_jump || c->rate == 0 || c->stalled ||
+	/*
+	 * A keystroke must not make a fast link skip either (at the start
+	 * of a flood, before the window has grown, a few MB wait for a
+	 * moment even on loopback).
+	 */
+	if (c->rate == 0 || host_never_skips(h, c) || c->stalled ||
 	    c->sent < ring_tail(&h->ring) || h->exited)
 		return 0;
-	/*
-	 * A link that carries the whole ring within JUMP_AFTER_MS is fast:
-	 * what waits for it can never reach the bound, and a keystroke must
-	 * not make it skip either (at the start of a flood, before the
-	 * window has grown, a few MB wait for a moment even on loopback).
-	 */
 	bound = c->rate * JUMP_AFTER_MS / 1000;
-	if (bound >= h->ring.cap)
-		return 0;
 	if (host_hurried(c, now))
 		return wait > c->rate * JUMP_HURRY_AFTER_MS / 1000 &&
 		    wait > JUMP_HURRY_MIN;
