@@ -1777,10 +1777,16 @@ screen_history_total(const struct screen *s)
 	return s->hist_total;
 }
 
-/* The same with at most lines lines of history. */
-void
-screen_repaint_lines(struct screen *s, struct buf *b, size_t max,
-    size_t lines)
+/*
+ * The repaint, with at most lines lines of history (none in place). In
+ * place, the screen is not cleared first (tmux, VTE and others scroll a
+ * cleared screen into their scrollback): the rows of the normal screen
+ * are erased one by one instead (which also ends a wrap the terminal kept
+ * from what it showed).
+ */
+static void
+repaint(struct screen *s, struct buf *b, size_t max, size_t lines,
+    int in_place)
 {
 	struct grid	*g;
 	size_t		 i, first, bytes = 0;
@@ -1788,7 +1794,16 @@ screen_repaint_lines(struct screen *s, struct buf *b, size_t max,
 
 	/* A known starting point: normal screen, no margins, plain pen. */
 	put_str(b, "\033[?1049l\033[0m\033[r\033[?6l\033[?7h\033[4l"
-	    "\033[?25l\033[H\033[2J");
+	    "\033[?25l\033[H");
+	if (!in_place)
+		put_str(b, "\033[2J");
+	else {
+		/* Row by row, down (CUD, which never scrolls), and back. */
+		lines = 0;
+		for (r = 0; r < s->grids[0].rows; r++)
+			put_str(b, "\033[2K\033[B");
+		put_str(b, "\033[H");
+	}
 	/* Leave out the oldest history lines beyond max bytes. */
 	first = s->hist_len;
 	while (first > 0 && s->hist_len - first < lines) {
@@ -1823,4 +1838,22 @@ screen_repaint_lines(struct screen *s, struct buf *b, size_t max,
 		}
 	}
 	repaint_state(s, b);
+}
+
+/* The repaint with at most lines lines of history. */
+void
+screen_repaint_lines(struct screen *s, struct buf *b, size_t max,
+    size_t lines)
+{
+	repaint(s, b, max, lines, 0);
+}
+
+/*
+ * The screen drawn over whatever the terminal shows, without history and
+ * without scrolling or clearing it (see repaint): a frame of a flood.
+ */
+void
+screen_redraw(struct screen *s, struct buf *b)
+{
+	repaint(s, b, 0, 0, 1);
 }

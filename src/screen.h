@@ -28,6 +28,7 @@ void		 screen_resize(struct screen *, uint16_t, uint16_t);
 void		 screen_repaint(struct screen *, struct buf *, size_t);
 void		 screen_repaint_lines(struct screen *, struct buf *, size_t,
 		    size_t);
+void		 screen_redraw(struct screen *, struct buf *);
 uint64_t	 screen_history_total(const struct screen *);
 const char	*screen_title(const struct screen *);
 size_t		 screen_history(const struct screen *);

@@ -594,6 +594,72 @@ test_rep(void)
 	screen_free(s);
 }
 
+/* s's screen alone (no history) as a NUL-terminated string; free it. */
+static char *
+screen_only(struct screen *s)
+{
+	struct buf	 b;
+	char		*out;
+
+	buf_init(&b, 64 * 1024 * 1024);
+	screen_repaint_lines(s, &b, SCREEN_REPAINT_MAX, 0);
+	out = malloc(buf_len(&b) + 1);
+	memcpy(out, buf_ptr(&b), buf_len(&b));
+	out[buf_len(&b)] = '\0';
+	buf_free(&b);
+	return out;
+}
+
+/*
+ * a's in-place redraw, fed to b (which shows something else): b's screen
+ * becomes a's, and nothing scrolls into b's history.
+ */
+static void
+redraw_case(const char *desc, struct screen *a, struct screen *b)
+{
+	struct buf	 rb;
+	uint64_t	 hist = screen_history_total(b);
+	char		*ra, *rbs;
+
+	buf_init(&rb, 64 * 1024 * 1024);
+	screen_redraw(a, &rb);
+	ok(memmem(buf_ptr(&rb), buf_len(&rb), "\033[2J", 4) == NULL &&
+	    memmem(buf_ptr(&rb), buf_len(&rb), "\033[J", 3) == NULL,
+	    "%s: the redraw clears no screen", desc);
+	screen_feed(b, buf_ptr(&rb), buf_len(&rb));
+	buf_free(&rb);
+	ra = screen_only(a);
+	rbs = screen_only(b);
+	ok(strcmp(ra, rbs) == 0, "%s: the screen drawn over is the model's",
+	    desc);
+	ok(screen_history_total(b) == hist,
+	    "%s: nothing scrolled into the history", desc);
+	free(ra);
+	free(rbs);
+}
+
+static void
+test_redraw(void)
+{
+	struct screen	*a = screen_new(6, 20, 50), *b = screen_new(6, 20, 50);
+	int		 i;
+
+	/* b: every cell taken, in reverse video, its cursor at the end. */
+	for (i = 0; i < 6; i++)
+		feed(b, "\033[7mXXXXXXXXXXXXXXXXXXXX\033[0m");
+	/* a: short lines, a colour, a line wrapped, a full row, a wide one. */
+	feed(a, "one\r\n\033[31mred\033[0m and plain\r\n"
+	    "0123456789012345678901234\r\n"
+	    "abcdefghijklmnopqrst\r\n\xe4\xb8\xad\xe6\x96\x87\033[3;4H");
+	redraw_case("normal screen", a, b);
+	feed(b, "\033[44m\033[2J\033[H\033[0mstale\r\nrows");
+	feed(a, "\033[?1049h\033[H\033[2J\033[32mfull screen\033[0m"
+	    "\033[4;2Hhere");
+	redraw_case("alternate screen", a, b);
+	screen_free(a);
+	screen_free(b);
+}
+
 int
 main(void)
 {
@@ -607,5 +673,6 @@ main(void)
 	test_memory();
 	test_skip();
 	test_rep();
+	test_redraw();
 	return done_testing();
 }
