@@ -122,7 +122,7 @@ try_small(struct reader r0)
 	uint64_t	 v, v2, w, w2, k, k2;
 	uint32_t	 value, value2;
 	uint16_t	 rows, cols, rows2, cols2;
-	uint8_t		 code, code2;
+	uint8_t		 code, code2, f, f2;
 	char		 text[PROTO_TEXT_MAX], text2[PROTO_TEXT_MAX];
 
 	buf_init(&b, PROTO_MAX_FRAME + 4);
@@ -173,12 +173,12 @@ try_small(struct reader r0)
 		buf_reset(&b);
 	}
 	r = r0;
-	if (proto_get_jump(&r, &v, &w, &k) == 0) {
+	if (proto_get_jump(&r, &v, &w, &k, &f) == 0) {
 		CHECK(v <= k && k <= w);
-		CHECK(proto_put_jump(&b, v, w, &k) == 0);
+		CHECK(proto_put_jump(&b, v, w, &k, &f) == 0);
 		reframe(&b, MSG_JUMP, &body);
-		CHECK(proto_get_jump(&body, &v2, &w2, &k2) == 0);
-		CHECK(v2 == v && w2 == w && k2 == k);
+		CHECK(proto_get_jump(&body, &v2, &w2, &k2, &f2) == 0);
+		CHECK(v2 == v && w2 == w && k2 == k && f2 == f);
 		buf_reset(&b);
 	}
 	buf_free(&b);

@@ -33,6 +33,7 @@
 #define INPUT_MAX	(1024 * 1024)	/* keystrokes not yet acknowledged */
 #define OUT_HIGH	(256 * 1024)	/* stop queueing input frames */
 #define MAX_SKIPS	8
+#define FLOOD_END_MS	1000		/* no frame so long: the flood is over */
 #define ACK_BYTES	(64 * 1024)	/* shown, not all: acknowledged this */
 #define ACK_MS		10		/* ... or this often */
 #define HELLO_TIMEOUT	10000
@@ -62,6 +63,7 @@ struct skip {
 	uint64_t	 to;
 	uint64_t	 kept;		/* JUMP: the log holds [kept, to) */
 	int		 kind;
+	int		 in_place;	/* JUMP: a later frame of a flood */
 };
 
 struct client {
@@ -73,6 +75,16 @@ struct client {
 	struct buf	 notice;	/* local text, written before more */
 	struct buf	 repaint;	/* SCREEN bytes, written once whole */
 	int		 repainting;	/* SCREEN frames still to come */
+	/*
+	 * A flood on a slow link: its first frame came with a marker, the
+	 * later ones were drawn over it, skipping [flood_from, flood_to).
+	 */
+	int		 flood_open;
+	uint64_t	 flood_from;
+	uint64_t	 flood_to;
+	uint64_t	 flood_kept;	/* the log holds [flood_kept, flood_to) */
+	uint64_t	 flood_ms;	/* when its last frame was queued */
+	struct buf	 flood_screen;	/* the last frame, to draw it again */
 	int		 repaint_fresh;	/* ... for a fresh attach */
 	struct skip	 skips[MAX_SKIPS];
 	int		 nskips;
@@ -112,6 +124,7 @@ static int	client_welcome(struct client *, uint8_t, struct reader *);
 static void	client_connected(struct client *);
 static int	client_remote(const struct client *);
 static void	client_lost(struct client *, const char *);
+static int	client_drained(struct client *);
 
 /* Wake the event loop from a signal handler. */
 static void
@@ -229,6 +242,7 @@ client_skip(struct client *c, uint64_t from, uint64_t to, int kind)
 	c->skips[c->nskips].to = to;
 	c->skips[c->nskips].kind = kind;
 	c->skips[c->nskips].kept = from;
+	c->skips[c->nskips].in_place = 0;
 	c->nskips++;
 	return 0;
 }
@@ -248,42 +262,94 @@ client_bytes(char *out, size_t size, uint64_t bytes)
 }
 
 /*
- * The line that says output was skipped, pushed into the terminal's
+ * The line that says output [from, to) was skipped (more: beyond what the
+ * marker above it said), and how much of it the session's log holds
+ * ([kept, to)): all of it, the newest part, or none.
+ */
+static void
+client_slow_text(const struct client *c, char *line, size_t len,
+    uint64_t from, uint64_t to, uint64_t kept, int more)
+{
+	char		 size[32], newest[32], where[300];
+	const char	*log;
+
+	client_bytes(size, sizeof size, to - from);
+	client_bytes(newest, sizeof newest, to - kept);
+	snprintf(where, sizeof where, "tether log %s%s%s",
+	    c->o->where != NULL ? c->o->where : "",
+	    c->o->where != NULL ? " " : "", c->o->name);
+	if (kept <= from)
+		log = "all of it: ";
+	else if (kept < to)
+		log = "the log kept the newest ";
+	else
+		log = "the session's log does not have it";
+	snprintf(line, len, "[tether: skipped %s %sof output to keep up with "
+	    "a slow link; %s%s%s%s]", size, more ? "more " : "", log,
+	    kept > from && kept < to ? newest : "",
+	    kept > from && kept < to ? " of it: " : "",
+	    kept < to ? where : "");
+}
+
+/*
+ * The marker of a flood's first frame, pushed into the terminal's
  * scrollback (with the screen it was on) before the repaint clears the
  * screen: normal screen, no scroll region, at the bottom, then a line feed
- * per row. It says how much of the skipped output the session's log holds.
+ * per row.
  */
 static void
 client_slow_marker(struct client *c, const struct skip *s)
 {
-	char		 line[512], size[32], kept[32], where[300];
-	const char	*log;
+	char		 text[512], line[600];
 	uint16_t	 rows = 24, cols = 80;
 	int		 i;
 
 	tty_size(isatty(STDIN_FILENO) ? STDIN_FILENO : STDOUT_FILENO, &rows,
 	    &cols);
-	client_bytes(size, sizeof size, s->to - s->from);
-	client_bytes(kept, sizeof kept, s->to - s->kept);
-	snprintf(where, sizeof where, "tether log %s%s%s",
-	    c->o->where != NULL ? c->o->where : "",
-	    c->o->where != NULL ? " " : "", c->o->name);
-	/* The session's log holds all of it, the newest part, or none. */
-	if (s->kept <= s->from)
-		log = "all of it: ";
-	else if (s->kept < s->to)
-		log = "the log kept the newest ";
-	else
-		log = "the session's log does not have it";
-	snprintf(line, sizeof line, "\033[?1049l\033[0m\033[r\033[%u;1H\n"
-	    "[tether: skipped %s of output to keep up with a slow link; "
-	    "%s%s%s%s]\r", (unsigned)rows, size, log,
-	    s->kept > s->from && s->kept < s->to ? kept : "",
-	    s->kept > s->from && s->kept < s->to ? " of it: " : "",
-	    s->kept < s->to ? where : "");
+	client_slow_text(c, text, sizeof text, s->from, s->to, s->kept, 0);
+	snprintf(line, sizeof line, "\033[?1049l\033[0m\033[r\033[%u;1H\n%s\r",
+	    (unsigned)rows, text);
 	buf_put(&c->notice, line, strlen(line));
 	for (i = 0; i < rows; i++)
 		buf_put(&c->notice, "\n", 1);
+	c->flood_open = 1;
+	c->flood_from = c->flood_to = c->flood_kept = s->to;
+}
+
+/*
+ * The flood is over (output, another notice, or no frame for a while):
+ * if frames were drawn in place after its marker, a second marker says
+ * how much more they skipped. It goes into the scrollback alone: lines
+ * inserted at the top take it, line feeds at the bottom push just those
+ * lines out, and the last frame is drawn again over what moved.
+ */
+static void
+client_flood_end(struct client *c)
+{
+	char		 text[512], line[600];
+	uint16_t	 rows = 24, cols = 80;
+	unsigned	 n;
+
+	if (!c->flood_open)
+		return;
+	c->flood_open = 0;
+	if (c->flood_to == c->flood_from)
+		return;
+	tty_size(isatty(STDIN_FILENO) ? STDIN_FILENO : STDOUT_FILENO, &rows,
+	    &cols);
+	client_slow_text(c, text, sizeof text, c->flood_from, c->flood_to,
+	    c->flood_kept, 1);
+	n = cols > 0 ? (unsigned)((strlen(text) + cols - 1) / cols) : 1;
+	if (n >= rows)
+		n = rows > 1 ? rows - 1u : 1;
+	snprintf(line, sizeof line, "\033[?1049l\033[0m\033[r\033[H\033[%uL"
+	    "%s\033[%u;1H", n, text, (unsigned)rows);
+	buf_put(&c->notice, line, strlen(line));
+	while (n-- > 0)
+		buf_put(&c->notice, "\n", 1);
+	buf_put(&c->notice, buf_ptr(&c->flood_screen),
+	    buf_len(&c->flood_screen));
+	buf_reset(&c->flood_screen);
 }
 
 /* Format the notice for a skip into the notice buffer. */
@@ -293,9 +359,29 @@ client_notice(struct client *c, const struct skip *s)
 	char			 line[160];
 	unsigned long long	 n = (unsigned long long)(s->to - s->from);
 
+	if (s->kind == NOTICE_SLOW && s->in_place && c->flood_open &&
+	    s->from == c->flood_to) {
+		/*
+		 * A later frame: drawn over the last, kept for the end. Its
+		 * kept is never below its from: the log lost nothing before
+		 * it unless it lost some of it.
+		 */
+		if (c->flood_to == c->flood_from || s->kept > s->from)
+			c->flood_kept = s->kept;
+		c->flood_to = s->to;
+		c->flood_ms = compat_now_ms();
+		buf_reset(&c->flood_screen);
+		buf_put(&c->flood_screen, buf_ptr(&c->repaint),
+		    buf_len(&c->repaint));
+		buf_put(&c->notice, buf_ptr(&c->repaint), buf_len(&c->repaint));
+		buf_reset(&c->repaint);
+		return;
+	}
+	client_flood_end(c);
 	switch (s->kind) {
 	case NOTICE_SLOW:
 		client_slow_marker(c, s);
+		c->flood_ms = compat_now_ms();
 		/* FALLTHROUGH */
 	case NOTICE_REPAINT:
 		buf_put(&c->notice, buf_ptr(&c->repaint), buf_len(&c->repaint));
@@ -380,6 +466,10 @@ client_flush_term(struct client *c)
 			len = (size_t)(c->skips[0].from - c->shown);
 		if (len == 0)
 			return 0;
+		if (c->flood_open) {
+			client_flood_end(c);	/* output after its frames */
+			continue;
+		}
 		if (client_write(&c->term, len, &wrote) == -1)
 			return -1;
 		c->shown += wrote;
@@ -512,7 +602,7 @@ client_frame(struct client *c, uint8_t type, struct reader *r)
 	const uint8_t	*data;
 	uint64_t	 off, from, to, kept, rtt;
 	size_t		 len;
-	uint8_t		 how, code;
+	uint8_t		 how, code, jflags;
 	uint32_t	 value;
 	char		 text[PROTO_TEXT_MAX];
 
@@ -532,10 +622,13 @@ client_frame(struct client *c, uint8_t type, struct reader *r)
 		return 0;
 	case MSG_JUMP:
 		/* SCREEN frames follow, then output from to. */
-		if (c->repainting || proto_get_jump(r, &from, &to, &kept) != 0 ||
-		    from != c->recv || client_skip(c, from, to, NOTICE_SLOW) != 0)
+		if (c->repainting || proto_get_jump(r, &from, &to, &kept,
+		    &jflags) != 0 || from != c->recv ||
+		    client_skip(c, from, to, NOTICE_SLOW) != 0)
 			return -1;
 		c->skips[c->nskips - 1].kept = kept;
+		c->skips[c->nskips - 1].in_place =
+		    (jflags & JUMP_IN_PLACE) != 0;
 		c->repainting = 1;
 		c->repaint_fresh = 0;
 		buf_reset(&c->repaint);
@@ -1007,6 +1100,30 @@ client_poll_ms(struct client *c, uint64_t now)
 	return next <= now ? 0 : (int)(next - now);
 }
 
+/*
+ * Has the flood whose later frames were drawn in place stopped, with no
+ * frame for FLOOD_END_MS and nothing else to write?
+ */
+static int
+client_flood_over(struct client *c, uint64_t now)
+{
+	return c->flood_open && c->flood_to != c->flood_from &&
+	    client_drained(c) && now - c->flood_ms >= FLOOD_END_MS;
+}
+
+/* How long poll may sleep (ms, -1: for ever) before the flood is over. */
+static int
+client_flood_poll_ms(struct client *c, uint64_t now, int ms)
+{
+	uint64_t	 left;
+
+	if (!c->flood_open || c->flood_to == c->flood_from)
+		return ms;
+	left = now - c->flood_ms >= FLOOD_END_MS ? 0 :
+	    c->flood_ms + FLOOD_END_MS - now;
+	return ms < 0 || (uint64_t)ms > left ? (int)left : ms;
+}
+
 /* Handle signals delivered through the self-pipe. */
 static void
 client_signals(struct client *c)
@@ -1016,6 +1133,12 @@ client_signals(struct client *c)
 	while (read(client_sigpipe[0], &sig, 1) == 1) {
 		switch (sig) {
 		case SIGWINCH:
+			/*
+			 * The flood's last frame no longer fits: it cannot
+			 * be drawn again for its second marker.
+			 */
+			c->flood_open = 0;
+			buf_reset(&c->flood_screen);
 			client_resize(c);
 			break;
 		case SIGTSTP:
@@ -1137,6 +1260,8 @@ client_loop(struct client *c)
 		}
 		last = now;
 		client_timers(c, now);
+		if (client_flood_over(c, now))
+			client_flood_end(c);
 		reading = !c->finishing && buf_len(&c->term) < TERM_HIGH &&
 		    c->nskips < MAX_SKIPS;
 		if (!reading)
@@ -1152,7 +1277,8 @@ client_loop(struct client *c)
 		    (reading ? POLLIN : 0);
 		pfd[4].fd = c->netfd;
 		pfd[4].events = POLLIN;
-		if (poll(pfd, 5, client_poll_ms(c, now)) == -1) {
+		if (poll(pfd, 5, client_flood_poll_ms(c, now,
+		    client_poll_ms(c, now))) == -1) {
 			if (errno == EINTR)
 				continue;
 			fatal("poll");
@@ -1167,6 +1293,7 @@ client_loop(struct client *c)
 		if (c->netfd != -1 && (pfd[4].revents & POLLIN))
 			client_net(c, compat_now_ms());
 	}
+	client_flood_end(c);
 	client_flush_term(c);
 }
 
@@ -1196,6 +1323,7 @@ client_free(struct client *c)
 	buf_free(&c->term);
 	buf_free(&c->notice);
 	buf_free(&c->repaint);
+	buf_free(&c->flood_screen);
 	buf_free(&c->input);
 }
 
@@ -1219,6 +1347,7 @@ client_run(const struct client_opts *o)
 	buf_init(&c.term, TERM_HIGH + PROTO_MAX_FRAME + 4);
 	buf_init(&c.notice, 64 * 1024 * 1024);
 	buf_init(&c.repaint, 64 * 1024 * 1024);
+	buf_init(&c.flood_screen, 64 * 1024 * 1024);
 	buf_init(&c.input, INPUT_MAX + 64 * 1024);
 	escape_init(&c.esc, o->escape);
 	if (client_remote(&c))
@@ -1301,6 +1430,7 @@ client_test_new(const struct client_opts *o)
 	buf_init(&c->term, TERM_HIGH + PROTO_MAX_FRAME + 4);
 	buf_init(&c->notice, 64 * 1024 * 1024);
 	buf_init(&c->repaint, 64 * 1024 * 1024);
+	buf_init(&c->flood_screen, 64 * 1024 * 1024);
 	buf_init(&c->input, INPUT_MAX + 64 * 1024);
 	escape_init(&c->esc, o->escape);
 	if (client_remote(c))

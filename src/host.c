@@ -484,11 +484,12 @@ host_tail_start(struct host *h)
 /*
  * Queue for c the model's repaint as of head, in SCREEN frames: history up
  * to max bytes, and with unseen only the lines that scrolled off since c's
- * last repaint. Returns non-zero when it cannot be queued.
+ * last repaint; in_place, the screen drawn over the last frame's instead
+ * (screen_redraw). Returns non-zero when it cannot be queued.
  */
 static int
 host_repaint(struct host *h, struct conn *c, uint64_t head, size_t max,
-    int unseen)
+    int unseen, int in_place)
 {
 	struct screen	*s;
 	struct buf	 rb;
@@ -501,7 +502,10 @@ host_repaint(struct host *h, struct conn *c, uint64_t head, size_t max,
 	total = screen_history_total(s);
 	if (unseen)
 		lines = total > c->hist_mark ? (size_t)(total - c->hist_mark) : 0;
-	screen_repaint_lines(s, &rb, max, lines);
+	if (in_place)
+		screen_redraw(s, &rb);
+	else
+		screen_repaint_lines(s, &rb, max, lines);
 	model_unlock(h->model);
 	c->hist_mark = total;
 	left = buf_len(&rb);
@@ -604,7 +608,7 @@ host_attach(struct host *h, struct conn *c, const struct msg_hello *m)
 		return e;
 	if (!repaint)
 		return 0;
-	return host_repaint(h, c, head, SCREEN_REPAINT_MAX, 0);
+	return host_repaint(h, c, head, SCREEN_REPAINT_MAX, 0, 0);
 }
 
 /* Send the creator the session's notices (lines), once; 0, or -1. */
@@ -1280,6 +1284,7 @@ static void
 host_jump(struct host *h, struct conn *c, uint64_t head, uint64_t now)
 {
 	uint64_t	 budget, held, kept;
+	uint8_t		 flags = 0;
 
 	log_debug("jump: %llu bytes waiting at %llu bytes/s; window %llu, "
 	    "in flight %llu, rtt %llu us%s",
@@ -1297,8 +1302,15 @@ host_jump(struct host *h, struct conn *c, uint64_t head, uint64_t now)
 	kept = h->logged - c->sent > held ? h->logged - held : c->sent;
 	if (kept > head)
 		kept = head;
+	/*
+	 * A later frame of the same flood (nothing was sent since the last
+	 * one) is drawn over it: no marker, nothing into the scrollback.
+	 */
+	if (c->minor >= 4 && c->jump_ms != 0 && c->sent == c->jump_to &&
+	    now - c->jump_ms < JUMP_FLOOD_MS)
+		flags |= JUMP_IN_PLACE;
 	if (proto_put_jump(&c->out, c->sent, head, c->minor >= 3 ? &kept :
-	    NULL) != 0)
+	    NULL, c->minor >= 4 ? &flags : NULL) != 0)
 		return;
 	/*
 	 * History lines only with the first jump of a flood, not with the
@@ -1317,7 +1329,7 @@ host_jump(struct host *h, struct conn *c, uint64_t head, uint64_t now)
 	}
 	if (budget > SCREEN_REPAINT_MAX)
 		budget = SCREEN_REPAINT_MAX;
-	host_repaint(h, c, head, (size_t)budget, 1);
+	host_repaint(h, c, head, (size_t)budget, 1, flags & JUMP_IN_PLACE);
 	c->sent = c->jump_to = head;
 	c->jump_ms = now;
 	c->marks = 0;

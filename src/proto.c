@@ -384,15 +384,16 @@ proto_put_skip(struct buf *out, uint64_t from, uint64_t to)
  */
 int
 proto_put_jump(struct buf *out, uint64_t from, uint64_t to,
-    const uint64_t *kept)
+    const uint64_t *kept, const uint8_t *flags)
 {
 	size_t	 pos;
 	int	 r;
 
 	if ((r = frame_begin(out, MSG_JUMP, &pos)) == 0 &&
 	    (r = buf_put_u64(out, from)) == 0 &&
-	    (r = buf_put_u64(out, to)) == 0 && kept != NULL)
-		r = buf_put_u64(out, *kept);
+	    (r = buf_put_u64(out, to)) == 0 && kept != NULL &&
+	    (r = buf_put_u64(out, *kept)) == 0 && flags != NULL)
+		r = buf_put_u8(out, *flags);
 	return frame_end(out, pos, r);
 }
 
@@ -409,14 +410,16 @@ proto_get_skip(struct reader *r, uint64_t *from, uint64_t *to)
 
 /*
  * Decode JUMP; a host older than 1.3 sends no kept, and its log had all
- * of the skipped output as far as it knew: kept is from then.
+ * of the skipped output as far as it knew: kept is from then. One older
+ * than 1.4 sends no flags: 0.
  */
 int
 proto_get_jump(struct reader *r, uint64_t *from, uint64_t *to,
-    uint64_t *kept)
+    uint64_t *kept, uint8_t *flags)
 {
 	int	 e;
 
+	*flags = 0;
 	if ((e = proto_get_skip(r, from, to)) != 0)
 		return e;
 	if (r->left == 0) {
@@ -427,6 +430,8 @@ proto_get_jump(struct reader *r, uint64_t *from, uint64_t *to,
 		return BUF_ERR_SHORT;
 	if (*kept < *from || *kept > *to)
 		return PROTO_ERR_VALUE;
+	if (r->left > 0 && rd_u8(r, flags) != 0)
+		return BUF_ERR_SHORT;
 	return 0;
 }
 

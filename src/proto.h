@@ -17,7 +17,7 @@
 #ifndef PROTO_MAJOR	/* tests/e2e/deploy.sh builds another to test 252 */
 #define PROTO_MAJOR		1	/* bump on any incompatible change */
 #endif
-#define PROTO_MINOR		3	/* bump on compatible additions */
+#define PROTO_MINOR		4	/* bump on compatible additions */
 #define PROTO_MAX_FRAME		(1024 * 1024)
 #define PROTO_CHUNK		(64 * 1024)	/* largest data we send at once */
 #define PROTO_NAME_MAX		64
@@ -69,6 +69,8 @@ enum hello_mode {
 #define HELLO_JUMP		0x2	/* may skip output for a slow link (1.2) */
 #define HELLO_WINDOW		0x4	/* send output within a window (1.2) */
 #define HELLO_DETACHED		0x8	/* KILL only if unattached (1.3) */
+/* JUMP flags (1.4). */
+#define JUMP_IN_PLACE		0x1	/* a later frame of the same flood */
 /* WELCOME flags. */
 #define WELCOME_SCREEN		0x1	/* SCREEN frames follow this WELCOME */
 
@@ -151,7 +153,8 @@ int	proto_put_resize(struct buf *, uint16_t, uint16_t);
 int	proto_put_text(struct buf *, uint8_t, uint8_t, const char *);
 int	proto_put_exit(struct buf *, uint8_t, uint32_t);
 int	proto_put_skip(struct buf *, uint64_t, uint64_t);
-int	proto_put_jump(struct buf *, uint64_t, uint64_t, const uint64_t *);
+int	proto_put_jump(struct buf *, uint64_t, uint64_t, const uint64_t *,
+	    const uint8_t *);
 int	proto_put_u32(struct buf *, uint8_t, uint32_t);
 
 int	proto_get_hello(struct reader *, struct msg_hello *);
@@ -163,7 +166,8 @@ int	proto_get_resize(struct reader *, uint16_t *, uint16_t *);
 int	proto_get_text(struct reader *, uint8_t *, char *, size_t);
 int	proto_get_exit(struct reader *, uint8_t *, uint32_t *);
 int	proto_get_skip(struct reader *, uint64_t *, uint64_t *);
-int	proto_get_jump(struct reader *, uint64_t *, uint64_t *, uint64_t *);
+int	proto_get_jump(struct reader *, uint64_t *, uint64_t *, uint64_t *,
+	    uint8_t *);
 int	proto_get_u32(struct reader *, uint32_t *);
 
 const char *proto_type_name(uint8_t);

@@ -302,7 +302,7 @@ test_rt_misc(void)
 	uint64_t	 from = 0, to = 0, kept = 0, k;
 	uint32_t	 value = 0;
 	uint16_t	 rows = 0, cols = 0;
-	uint8_t		 type = 0, code = 0, how = 0;
+	uint8_t		 type = 0, code = 0, how = 0, jflags = 0;
 
 	buf_init(&b, 8192);
 	proto_put_text(&b, MSG_ERROR, ERR_VERSION, "version 1 vs version 2");
@@ -357,27 +357,41 @@ test_rt_misc(void)
 	is_u64(from, 1000, "SKIP from");
 	is_u64(to, 1000000, "SKIP to");
 
-	/* JUMP: a 1.3 host says where the log's copy begins; 1.2 did not. */
+	/*
+	 * JUMP: a 1.3 host says where the log's copy begins; 1.2 did not.
+	 * A 1.4 host says whether the frame goes on the last one's flood.
+	 */
 	buf_reset(&b);
 	kept = 7;
-	proto_put_jump(&b, 5, 9, &kept);
+	jflags = JUMP_IN_PLACE;
+	proto_put_jump(&b, 5, 9, &kept, &jflags);
 	one_frame(&b, &type, &body);
 	is_int(type, MSG_JUMP, "JUMP type");
-	is_int(proto_get_jump(&body, &from, &to, &kept), 0, "get JUMP");
+	jflags = 0;
+	is_int(proto_get_jump(&body, &from, &to, &kept, &jflags), 0,
+	    "get JUMP");
 	is_u64(from, 5, "JUMP from");
 	is_u64(to, 9, "JUMP to");
 	is_u64(kept, 7, "JUMP kept");
+	is_int(jflags, JUMP_IN_PLACE, "JUMP flags");
 	buf_reset(&b);
-	proto_put_jump(&b, 5, 9, NULL);
+	proto_put_jump(&b, 5, 9, &kept, NULL);
 	one_frame(&b, &type, &body);
-	is_int(proto_get_jump(&body, &from, &to, &kept), 0,
+	jflags = 0xff;
+	is_int(proto_get_jump(&body, &from, &to, &kept, &jflags), 0,
+	    "get a 1.3 JUMP");
+	is_int(jflags, 0, "a 1.3 JUMP: no flags");
+	buf_reset(&b);
+	proto_put_jump(&b, 5, 9, NULL, NULL);
+	one_frame(&b, &type, &body);
+	is_int(proto_get_jump(&body, &from, &to, &kept, &jflags), 0,
 	    "get a 1.2 JUMP");
 	is_u64(kept, 5, "a 1.2 JUMP: the log has all of it");
 	for (k = 0; k < 12; k += 11) {
 		buf_reset(&b);
-		proto_put_jump(&b, 5, 9, &k);
+		proto_put_jump(&b, 5, 9, &k, NULL);
 		one_frame(&b, &type, &body);
-		is_int(proto_get_jump(&body, &from, &to, &kept),
+		is_int(proto_get_jump(&body, &from, &to, &kept, &jflags),
 		    PROTO_ERR_VALUE, "JUMP with kept outside [from, to] "
 		    "refused");
 	}
