@@ -1478,11 +1478,15 @@ client_test_keys(struct client *c, const uint8_t *data, size_t len)
 	client_send_input(c);
 }
 
-/* One turn of the loop without poll: terminal, ACK, sending. */
+/* One turn of the loop without poll: terminal, flood, ACK, sending. */
 void
 client_test_turn(struct client *c)
 {
 	client_flush_term(c);
+	if (client_flood_over(c, compat_now_ms())) {
+		client_flood_end(c);
+		client_flush_term(c);
+	}
 	client_ack(c);
 	if (c->fd != -1)
 		client_send_all(c->fd, &c->out, 0);
