@@ -4,7 +4,9 @@
  * with screen_skip where the model would (as src/model.c does in a flood),
  * with resizes now and then; then the model is repainted and the repaint
  * fed to a second model of the same size, which is repainted too. Nothing
- * may crash, and both models must stay within their memory bound.
+ * may crash, and both models must stay within their memory bound. Then the
+ * second model is fed the output too, and the first one's redraw in place:
+ * nothing may scroll into its history.
  *
  * Input: 4 bytes of setup, then the program's output:
  *	byte 0, 1	rows, cols (2 + b % 100, 2 + b % 250)
@@ -62,6 +64,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t	*p;
 	uint32_t	 x;
 	size_t		 hist, len, n, k;
+	uint64_t	 total;
 	int		 rows, cols, maxcols, resizes;
 
 	if (fixpoint == -1)
@@ -117,6 +120,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    buf_len(&a), buf_len(&b));
 		abort();
 	}
+	/*
+	 * The redraw in place (a later frame of a flood) over the second
+	 * model once it shows something else (the program's output again):
+	 * nothing may scroll into its history.
+	 */
+	screen_feed(t, data + 4, size - 4);
+	total = screen_history_total(t);
+	buf_reset(&a);
+	screen_redraw(s, &a);
+	screen_feed(t, buf_ptr(&a), buf_len(&a));
+	CHECK(screen_history_total(t) == total);
 	buf_free(&a);
 	buf_free(&b);
 	screen_free(t);

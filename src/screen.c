@@ -761,13 +761,38 @@ cb_setpenattr(VTermAttr attr, VTermValue *val, void *user)
 	return 1;
 }
 
+/*
+ * Keep a title or icon name without control characters: C0, DEL, and C1
+ * as UTF-8 (U+0080-U+009F). The repaint writes it back inside an OSC, and
+ * libvterm lets an ESC that begins no ST into the string (found by
+ * fuzz_screen: "ESC ] 0 ; both ESC ^\ \ LF ..." kept the ESC and the line
+ * feed, and the repaint's OSC ended early and printed the rest).
+ */
 static void
 set_string(char **where, const char *s)
 {
+	const unsigned char	*p;
+	char			*o;
+
 	free(*where);
 	*where = NULL;
-	if (s != NULL && *s != '\0')
-		*where = xstrdup(s);
+	if (s == NULL || *s == '\0')
+		return;
+	o = *where = xmalloc(strlen(s) + 1);
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			continue;
+		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			p++;
+			continue;
+		}
+		*o++ = (char)*p;
+	}
+	*o = '\0';
+	if (**where == '\0') {
+		free(*where);
+		*where = NULL;
+	}
 }
 
 static int

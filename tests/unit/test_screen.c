@@ -660,6 +660,27 @@ test_redraw(void)
 	screen_free(b);
 }
 
+/*
+ * An ESC in an OSC that begins no ST stays in libvterm's string: the title
+ * kept it, and the repaint's OSC ended there and printed the rest.
+ */
+static void
+test_title_controls(void)
+{
+	struct screen	*s = screen_new(5, 30, 10);
+	const char	*t;
+
+	feed(s, "\033]0;both\033\034\\\r\nnext \302\233 \xe6\xbc\x9c\007");
+	t = screen_title(s);
+	ok(strpbrk(t, "\033\034\r\n") == NULL && strstr(t, "\302\233") == NULL,
+	    "a title keeps no C0 or C1 controls");
+	ok(strstr(t, "both") != NULL && strstr(t, "next") != NULL &&
+	    strstr(t, "\xe6\xbc\x9c") != NULL, "and keeps the rest");
+	ok(fixed_point(s, 5, 30, 10),
+	    "title with controls: the repaint is a fixed point");
+	screen_free(s);
+}
+
 int
 main(void)
 {
@@ -674,5 +695,6 @@ main(void)
 	test_skip();
 	test_rep();
 	test_redraw();
+	test_title_controls();
 	return done_testing();
 }
