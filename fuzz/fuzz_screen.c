@@ -5,15 +5,15 @@
  * with resizes now and then; then the model is repainted and the repaint
  * fed to a second model of the same size, which is repainted too. Nothing
  * may crash, and both models must stay within their memory bound. Then the
- * second model is fed the output too, and the first one's redraw in place:
- * nothing may scroll into its history.
+ * second model is fed the output too, and the first one's redraw in place.
  *
  * Input: 4 bytes of setup, then the program's output:
  *	byte 0, 1	rows, cols (2 + b % 100, 2 + b % 250)
  *	byte 2		history lines (b % 64), and bit 7: resizes happen
  *	byte 3		seed of the read sizes and the resizes
  * With TETHER_FUZZ_FIXPOINT=1 in the environment, the second repaint must
- * also equal the first (the repaint is a fixed point), else abort.
+ * also equal the first (the repaint is a fixed point), and the redraw may
+ * scroll nothing into the second model's history, else abort.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -122,15 +122,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/*
 	 * The redraw in place (a later frame of a flood) over the second
-	 * model once it shows something else (the program's output again):
-	 * nothing may scroll into its history.
+	 * model once it shows something else (the program's output again).
+	 * With fixpoint, nothing may scroll into its history: not checked
+	 * by default, as libvterm 0.1.4 does not combine a combining
+	 * character with a glyph in the last column (the wrap is pending),
+	 * and wraps it, where xterm and tmux combine it.
 	 */
 	screen_feed(t, data + 4, size - 4);
 	total = screen_history_total(t);
 	buf_reset(&a);
 	screen_redraw(s, &a);
 	screen_feed(t, buf_ptr(&a), buf_len(&a));
-	CHECK(screen_history_total(t) == total);
+	CHECK(!fixpoint || screen_history_total(t) == total);
 	buf_free(&a);
 	buf_free(&b);
 	screen_free(t);

@@ -294,8 +294,8 @@ client_slow_text(const struct client *c, char *line, size_t len,
 /*
  * The marker of a flood's first frame, pushed into the terminal's
  * scrollback (with the screen it was on) before the repaint clears the
- * screen: normal screen, no scroll region, at the bottom, then a line feed
- * per row.
+ * screen: normal screen, no scroll region, ASCII (the flood may have left
+ * line drawing in use), at the bottom, then a line feed per row.
  */
 static void
 client_slow_marker(struct client *c, const struct skip *s)
@@ -307,8 +307,8 @@ client_slow_marker(struct client *c, const struct skip *s)
 	tty_size(isatty(STDIN_FILENO) ? STDIN_FILENO : STDOUT_FILENO, &rows,
 	    &cols);
 	client_slow_text(c, text, sizeof text, s->from, s->to, s->kept, 0);
-	snprintf(line, sizeof line, "\033[?1049l\033[0m\033[r\033[%u;1H\n%s\r",
-	    (unsigned)rows, text);
+	snprintf(line, sizeof line, "\033[?1049l\033[0m\033[r\033(B\033)B\017"
+	    "\033[%u;1H\n%s\r", (unsigned)rows, text);
 	buf_put(&c->notice, line, strlen(line));
 	for (i = 0; i < rows; i++)
 		buf_put(&c->notice, "\n", 1);
@@ -342,8 +342,8 @@ client_flood_end(struct client *c)
 	n = cols > 0 ? (unsigned)((strlen(text) + cols - 1) / cols) : 1;
 	if (n >= rows)
 		n = rows > 1 ? rows - 1u : 1;
-	snprintf(line, sizeof line, "\033[?1049l\033[0m\033[r\033[H\033[%uL"
-	    "%s\033[%u;1H", n, text, (unsigned)rows);
+	snprintf(line, sizeof line, "\033[?1049l\033[0m\033[r\033(B\033)B\017"
+	    "\033[H\033[%uL%s\033[%u;1H", n, text, (unsigned)rows);
 	buf_put(&c->notice, line, strlen(line));
 	while (n-- > 0)
 		buf_put(&c->notice, "\n", 1);

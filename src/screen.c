@@ -659,7 +659,8 @@ cb_moverect(VTermRect dest, VTermRect src, void *user)
 {
 	struct screen	*s = user;
 	struct grid	*g = &s->grids[s->alt];
-	int		 r, h, w, step, first, last;
+	struct cell	*c;
+	int		 r, h, w, step, first, last, cut_left, cut_right, over;
 
 	h = dest.end_row - dest.start_row;
 	w = dest.end_col - dest.start_col;
@@ -678,9 +679,37 @@ cb_moverect(VTermRect dest, VTermRect src, void *user)
 		step = -1;
 	}
 	for (r = first; r != last; r += step) {
+		/*
+		 * A wide character the rectangle cuts in two, where it is
+		 * taken or where it lands: the half left goes blank, as when
+		 * a glyph overwrites half of one (an insert pushed one to
+		 * the last column without its right half, and the repaint
+		 * drew it there, which wraps: found by fuzz_screen).
+		 */
+		cut_left = cell_at(g, src.start_row + r,
+		    src.start_col)->ch[0] == CELL_CONT;
+		cut_right = src.start_col + w < g->cols && cell_at(g,
+		    src.start_row + r, src.start_col + w)->ch[0] == CELL_CONT;
+		over = dest.start_col > 0 && cell_at(g, dest.start_row + r,
+		    dest.start_col)->ch[0] == CELL_CONT;
 		memmove(cell_at(g, dest.start_row + r, dest.start_col),
 		    cell_at(g, src.start_row + r, src.start_col),
 		    (size_t)w * sizeof(struct cell));
+		if (cut_left) {
+			c = cell_at(g, dest.start_row + r, dest.start_col);
+			cell_blank(c, &c->pen);
+		}
+		if (cut_right) {
+			c = cell_at(g, dest.start_row + r, dest.start_col + w - 1);
+			cell_blank(c, &c->pen);
+		}
+		if (over) {
+			c = cell_at(g, dest.start_row + r, dest.start_col - 1);
+			cell_blank(c, &c->pen);
+		}
+		if (dest.start_col + w < g->cols && (c = cell_at(g,
+		    dest.start_row + r, dest.start_col + w))->ch[0] == CELL_CONT)
+			cell_blank(c, &c->pen);
 		if (ROW_USED(g->used[dest.start_row + r]) < dest.start_col + w)
 			g->used[dest.start_row + r] = (dest.start_col + w) |
 			    (g->used[dest.start_row + r] & ROW_WRAPPED);
@@ -1817,9 +1846,13 @@ repaint(struct screen *s, struct buf *b, size_t max, size_t lines,
 	size_t		 i, first, bytes = 0;
 	int		 r;
 
-	/* A known starting point: normal screen, no margins, plain pen. */
+	/*
+	 * A known starting point: normal screen, no margins, plain pen, G0
+	 * and G1 ASCII and G0 in use (output cut anywhere, such as a binary
+	 * file's, may have left line drawing in use).
+	 */
 	put_str(b, "\033[?1049l\033[0m\033[r\033[?6l\033[?7h\033[4l"
-	    "\033[?25l\033[H");
+	    "\033(B\033)B\017\033[?25l\033[H");
 	if (!in_place)
 		put_str(b, "\033[2J");
 	else {

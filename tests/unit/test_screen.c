@@ -653,6 +653,8 @@ test_redraw(void)
 	    "abcdefghijklmnopqrst\r\n\xe4\xb8\xad\xe6\x96\x87\033[3;4H");
 	redraw_case("normal screen", a, b);
 	feed(b, "\033[44m\033[2J\033[H\033[0mstale\r\nrows");
+	/* Line drawing in G1, shifted in (a binary file's output can). */
+	feed(b, "\033)0\016");
 	feed(a, "\033[?1049h\033[H\033[2J\033[32mfull screen\033[0m"
 	    "\033[4;2Hhere");
 	redraw_case("alternate screen", a, b);
@@ -681,6 +683,29 @@ test_title_controls(void)
 	screen_free(s);
 }
 
+/*
+ * An insert that pushes a wide character against the right edge cuts it
+ * in two: the model kept its left half in the last column, and the
+ * repaint drew the whole of it there, which wraps onto the next row.
+ */
+static void
+test_wide_cut(void)
+{
+	struct screen	*s = screen_new(3, 10, 10);
+	char		*r;
+
+	feed(s, "abcdefgh\xe5\xad\x97\r\033[4hX\033[4l\r\n"
+	    "abcdefg\xe5\xad\x97\r\033[2@");
+	r = repaint(s);
+	ok(strstr(r, "Xabcdefgh\r\n  abcdefg\r\n") != NULL &&
+	    strstr(r, "\xe5\xad\x97") == NULL,
+	    "IRM and ICH: what fits stays, the half at the edge goes");
+	ok(fixed_point(s, 3, 10, 10),
+	    "a wide character cut at the edge: the repaint is a fixed point");
+	free(r);
+	screen_free(s);
+}
+
 int
 main(void)
 {
@@ -696,5 +721,6 @@ main(void)
 	test_rep();
 	test_redraw();
 	test_title_controls();
+	test_wide_cut();
 	return done_testing();
 }
