@@ -22,20 +22,27 @@ feed(struct screen *s, const char *str)
 	screen_feed(s, str, strlen(str));
 }
 
-/* The repaint of s as a NUL-terminated string; free it. */
+/* The repaint of s with up to lines lines of history, as a string; free it. */
 static char *
-repaint(struct screen *s)
+repaint_lines(struct screen *s, size_t lines)
 {
 	struct buf	 b;
 	char		*out;
 
 	buf_init(&b, 64 * 1024 * 1024);
-	screen_repaint(s, &b, SCREEN_REPAINT_MAX);
+	screen_repaint_lines(s, &b, SCREEN_REPAINT_MAX, lines);
 	out = malloc(buf_len(&b) + 1);
 	memcpy(out, buf_ptr(&b), buf_len(&b));
 	out[buf_len(&b)] = '\0';
 	buf_free(&b);
 	return out;
+}
+
+/* The repaint of s as a NUL-terminated string; free it. */
+static char *
+repaint(struct screen *s)
+{
+	return repaint_lines(s, SIZE_MAX);
 }
 
 /* Feed s's repaint to a new model of the same size: same repaint? */
@@ -594,22 +601,6 @@ test_rep(void)
 	screen_free(s);
 }
 
-/* s's screen alone (no history) as a NUL-terminated string; free it. */
-static char *
-screen_only(struct screen *s)
-{
-	struct buf	 b;
-	char		*out;
-
-	buf_init(&b, 64 * 1024 * 1024);
-	screen_repaint_lines(s, &b, SCREEN_REPAINT_MAX, 0);
-	out = malloc(buf_len(&b) + 1);
-	memcpy(out, buf_ptr(&b), buf_len(&b));
-	out[buf_len(&b)] = '\0';
-	buf_free(&b);
-	return out;
-}
-
 /*
  * a's in-place redraw, fed to b (which shows something else): b's screen
  * becomes a's, and nothing scrolls into b's history.
@@ -628,8 +619,8 @@ redraw_case(const char *desc, struct screen *a, struct screen *b)
 	    "%s: the redraw clears no screen", desc);
 	screen_feed(b, buf_ptr(&rb), buf_len(&rb));
 	buf_free(&rb);
-	ra = screen_only(a);
-	rbs = screen_only(b);
+	ra = repaint_lines(a, 0);
+	rbs = repaint_lines(b, 0);
 	ok(strcmp(ra, rbs) == 0, "%s: the screen drawn over is the model's",
 	    desc);
 	ok(screen_history_total(b) == hist,
