@@ -791,36 +791,35 @@ cb_setpenattr(VTermAttr attr, VTermValue *val, void *user)
 }
 
 /*
- * Keep a title or icon name without control characters: C0, DEL, and C1
- * as UTF-8 (U+0080-U+009F). The repaint writes it back inside an OSC, and
- * libvterm lets an ESC that begins no ST into the string (found by
- * fuzz_screen: "ESC ] 0 ; both ESC ^\ \ LF ..." kept the ESC and the line
- * feed, and the repaint's OSC ended early and printed the rest).
+ * Keep a title or icon name up to its first control character: C0, DEL or
+ * C1 as UTF-8 (U+0080-U+009F). The repaint writes it back inside an OSC,
+ * and libvterm 0.1.4 lets an ESC that begins no ST into the string, with
+ * the bytes after it and, under ASan, uninitialised ones past those (found
+ * by fuzz_screen: "ESC ] 0 ; both ESC ^\ \ LF ..." kept the ESC and the
+ * line feed, and the repaint's OSC ended early and printed the rest). A
+ * terminal ends the OSC at that ESC too.
  */
 static void
 set_string(char **where, const char *s)
 {
-	const unsigned char	*p;
-	char			*o;
+	size_t	 n;
 
 	free(*where);
 	*where = NULL;
-	if (s == NULL || *s == '\0')
+	if (s == NULL)
 		return;
-	o = *where = xmalloc(strlen(s) + 1);
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			continue;
-		if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			p++;
-			continue;
-		}
-		*o++ = (char)*p;
+	for (n = 0; s[n] != '\0'; n++) {
+		if ((unsigned char)s[n] < 0x20 || (unsigned char)s[n] == 0x7f)
+			break;
+		if ((unsigned char)s[n] == 0xc2 &&
+		    (unsigned char)s[n + 1] >= 0x80 &&
+		    (unsigned char)s[n + 1] <= 0x9f)
+			break;
 	}
-	*o = '\0';
-	if (**where == '\0') {
-		free(*where);
-		*where = NULL;
+	if (n > 0) {
+		*where = xmalloc(n + 1);
+		memcpy(*where, s, n);
+		(*where)[n] = '\0';
 	}
 }
 
