@@ -589,10 +589,11 @@ term_text() {
 	strip_ansi <"$W/$_T.out"
 }
 
-# strip_ansi: remove CSI, OSC and other escape sequences and CRs.
+# strip_ansi: remove CSI, OSC and other escape sequences, CRs, and the
+# shifts SO and SI (a repaint starts with SI).
 strip_ansi() {
 	perl -pe 's/\e\[[0-9;?<=>!]*[ -\/]*[@-~]//g; s/\e\][^\a\e]*(\a|\e\\)//g;
-	    s/\e[()][0-9A-Za-z]//g; s/\e[=>78cDEHMNOZ]//g; s/\r//g'
+	    s/\e[()][0-9A-Za-z]//g; s/\e[=>78cDEHMNOZ]//g; s/[\r\x0e\x0f]//g'
 }
 
 # wait_for_screen [-t NAME] [-h] ERE [SECONDS]: poll the screen (-h: and its
