@@ -34,6 +34,8 @@
 #define OUT_HIGH	(256 * 1024)	/* stop queueing input frames */
 #define MAX_SKIPS	8
 #define FLOOD_END_MS	1000		/* no frame so long: the flood is over */
+/* Before a marker: normal screen, plain pen, no margins, ASCII in use. */
+#define MARKER_PLAIN	"\033[?1049l\033[0m\033[r\033(B\033)B\017"
 #define ACK_BYTES	(64 * 1024)	/* shown, not all: acknowledged this */
 #define ACK_MS		10		/* ... or this often */
 #define HELLO_TIMEOUT	10000
@@ -261,6 +263,14 @@ client_bytes(char *out, size_t size, uint64_t bytes)
 		snprintf(out, size, "%llu bytes", (unsigned long long)bytes);
 }
 
+/* The terminal's size: stdin's, or stdout's when stdin is no terminal. */
+static void
+client_tty_size(uint16_t *rows, uint16_t *cols)
+{
+	tty_size(isatty(STDIN_FILENO) ? STDIN_FILENO : STDOUT_FILENO, rows,
+	    cols);
+}
+
 /*
  * The line that says output [from, to) was skipped (more: beyond what the
  * marker above it said), and how much of it the session's log holds
@@ -301,19 +311,19 @@ static void
 client_slow_marker(struct client *c, const struct skip *s)
 {
 	char		 text[512], line[600];
-	uint16_t	 rows = 24, cols = 80;
+	uint16_t	 rows, cols;
 	int		 i;
 
-	tty_size(isatty(STDIN_FILENO) ? STDIN_FILENO : STDOUT_FILENO, &rows,
-	    &cols);
+	client_tty_size(&rows, &cols);
 	client_slow_text(c, text, sizeof text, s->from, s->to, s->kept, 0);
-	snprintf(line, sizeof line, "\033[?1049l\033[0m\033[r\033(B\033)B\017"
-	    "\033[%u;1H\n%s\r", (unsigned)rows, text);
+	snprintf(line, sizeof line, MARKER_PLAIN "\033[%u;1H\n%s\r",
+	    (unsigned)rows, text);
 	buf_put(&c->notice, line, strlen(line));
 	for (i = 0; i < rows; i++)
 		buf_put(&c->notice, "\n", 1);
 	c->flood_open = 1;
 	c->flood_from = c->flood_to = c->flood_kept = s->to;
+	c->flood_ms = compat_now_ms();
 }
 
 /*
@@ -327,7 +337,7 @@ static void
 client_flood_end(struct client *c)
 {
 	char		 text[512], line[600];
-	uint16_t	 rows = 24, cols = 80;
+	uint16_t	 rows, cols;
 	unsigned	 n;
 
 	if (!c->flood_open)
@@ -335,15 +345,14 @@ client_flood_end(struct client *c)
 	c->flood_open = 0;
 	if (c->flood_to == c->flood_from)
 		return;
-	tty_size(isatty(STDIN_FILENO) ? STDIN_FILENO : STDOUT_FILENO, &rows,
-	    &cols);
+	client_tty_size(&rows, &cols);
 	client_slow_text(c, text, sizeof text, c->flood_from, c->flood_to,
 	    c->flood_kept, 1);
-	n = cols > 0 ? (unsigned)((strlen(text) + cols - 1) / cols) : 1;
+	n = (unsigned)((strlen(text) + cols - 1) / cols);
 	if (n >= rows)
 		n = rows > 1 ? rows - 1u : 1;
-	snprintf(line, sizeof line, "\033[?1049l\033[0m\033[r\033(B\033)B\017"
-	    "\033[H\033[%uL%s\033[%u;1H", n, text, (unsigned)rows);
+	snprintf(line, sizeof line, MARKER_PLAIN "\033[H\033[%uL%s\033[%u;1H",
+	    n, text, (unsigned)rows);
 	buf_put(&c->notice, line, strlen(line));
 	while (n-- > 0)
 		buf_put(&c->notice, "\n", 1);
@@ -381,7 +390,6 @@ client_notice(struct client *c, const struct skip *s)
 	switch (s->kind) {
 	case NOTICE_SLOW:
 		client_slow_marker(c, s);
-		c->flood_ms = compat_now_ms();
 		/* FALLTHROUGH */
 	case NOTICE_REPAINT:
 		buf_put(&c->notice, buf_ptr(&c->repaint), buf_len(&c->repaint));
@@ -515,8 +523,7 @@ client_resize(struct client *c)
 
 	if (c->link != LINK_UP)
 		return;
-	tty_size(isatty(STDIN_FILENO) ? STDIN_FILENO : STDOUT_FILENO, &rows,
-	    &cols);
+	client_tty_size(&rows, &cols);
 	proto_put_resize(&c->out, rows, cols);
 }
 
@@ -769,8 +776,7 @@ client_hello(struct client *c)
 	h.instance = c->instance;
 	/* What the terminal has not shown yet is kept here: ask after it. */
 	h.shown = c->recv;
-	tty_size(isatty(STDIN_FILENO) ? STDIN_FILENO : STDOUT_FILENO, &h.rows,
-	    &h.cols);
+	client_tty_size(&h.rows, &h.cols);
 	return proto_put_hello(&c->out, &h);
 }
 
