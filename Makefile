@@ -33,7 +33,11 @@ SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	   -fno-omit-frame-pointer
 endif
 ALL_CFLAGS  = $(STD) $(WARN) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS)
-ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+# Full RELRO: every symbol bound at start and the GOT read-only after it,
+# as Debian's hardening flags do for a package (a long-lived session host
+# has no writable function pointers into libc for a bug to aim at).
+RELRO	= -Wl,-z,relro -Wl,-z,now
+ALL_LDFLAGS = $(RELRO) $(LDFLAGS) $(SANFLAGS)
 # The static build (make static, below).
 ifneq ($(STATIC),)
 ALL_LDFLAGS += -static
