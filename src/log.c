@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "tether.h"
 
 static FILE	*log_file;
 static char	 log_name[32] = "tether";
@@ -121,4 +122,14 @@ fatalx(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	log_vfatal(fmt, ap, NULL);
+}
+
+/* A one-line usage error (fmt has one %s, for arg), then EXIT_USAGE. */
+void
+usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "tether: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "; see tether --help\n");
+	exit(EXIT_USAGE);
 }

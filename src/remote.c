@@ -60,23 +60,13 @@ static const char remote_find_sh[] =
 	"exec \"$HOME/.local/bin/tether\" \"$@\"; fi; "
 	"echo 'no tether in PATH nor in ~/.local/bin' >&2; exit 127";
 
-/* Print a one-line usage error and exit. */
-static void __attribute__((noreturn))
-remote_usage(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "tether: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "; see tether --help\n");
-	exit(EXIT_USAGE);
-}
-
 /* Add an ssh option and its value, checking that there is room. */
 static void
 remote_ssh_arg(struct remote *r, const char *opt, const char *value)
 {
 	if (ssh_add_arg(&r->ssh, opt) == -1 ||
 	    (value != NULL && ssh_add_arg(&r->ssh, value) == -1))
-		remote_usage("%s", "too many ssh options");
+		usage_error("%s", "too many ssh options");
 }
 
 /* Take an option's value for keyword k, or exit with a usage error. */
@@ -87,8 +77,8 @@ remote_set(struct remote *r, enum config_key k, const char *value)
 
 	if (config_set(r->config, k, value, why, sizeof why) == -1) {
 		if (k == CONFIG_TTL)
-			remote_usage("--ttl: %s", why);
-		remote_usage("%s", why);
+			usage_error("--ttl: %s", why);
+		usage_error("%s", why);
 	}
 }
 
@@ -112,7 +102,7 @@ remote_ssh_command(struct remote *r, const char *cmd)
 	}
 	free(copy);
 	if (r->program == NULL)
-		remote_usage("%s", "--ssh needs a command");
+		usage_error("%s", "--ssh needs a command");
 	r->ssh.program = r->program;
 }
 
@@ -141,7 +131,7 @@ remote_option(struct remote *r, int argc, char **argv, int *i)
 
 	if (strcmp(a, "--install-binary") == 0) {
 		if (*i + 1 >= argc)
-			remote_usage("%s needs a value", a);
+			usage_error("%s needs a value", a);
 		r->install_binary = argv[++*i];
 		return 0;
 	}
@@ -149,7 +139,7 @@ remote_option(struct remote *r, int argc, char **argv, int *i)
 		if (strcmp(a, valued[k].name) != 0)
 			continue;
 		if (*i + 1 >= argc)
-			remote_usage("%s needs a value", a);
+			usage_error("%s needs a value", a);
 		remote_set(r, valued[k].key, argv[++*i]);
 		return 0;
 	}
@@ -164,19 +154,19 @@ remote_option(struct remote *r, int argc, char **argv, int *i)
 	if (a[0] != '-' || a[1] == '\0')
 		return -1;
 	if (a[1] == '-')
-		remote_usage("unknown option '%s'", a);
+		usage_error("unknown option '%s'", a);
 	if (a[2] == '\0' && strchr("46A", a[1]) != NULL) {
 		remote_ssh_arg(r, a, NULL);
 		return 0;
 	}
 	if (strchr("seipJFolLRD", a[1]) == NULL)
-		remote_usage("unknown option '%s'", a);
+		usage_error("unknown option '%s'", a);
 	if (a[2] != '\0')
 		v = a + 2;
 	else if (*i + 1 < argc)
 		v = argv[++*i];
 	else
-		remote_usage("option '%s' needs a value", a);
+		usage_error("option '%s' needs a value", a);
 	switch (a[1]) {
 	case 's':
 		r->name = v;
@@ -202,7 +192,7 @@ remote_options(struct remote *r, int argc, char **argv)
 
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0)
-			remote_usage("%s", "missing host before --");
+			usage_error("%s", "missing host before --");
 		if (remote_option(r, argc, argv, &i) == -1)
 			break;
 	}
@@ -247,9 +237,9 @@ remote_parse(struct remote *r, int argc, char **argv)
 
 	i = remote_options(r, argc, argv);
 	if (i == argc)
-		remote_usage("%s", "missing host");
+		usage_error("%s", "missing host");
 	if (ssh_check_host(argv[i], why, sizeof why) == -1)
-		remote_usage("%s", why);
+		usage_error("%s", why);
 	r->ssh.host = argv[i];
 	remote_settle(r);
 	return i + 1;
@@ -327,7 +317,7 @@ static void
 remote_word(const char **v, size_t *n, size_t max, const char *w)
 {
 	if (*n + 1 >= max)
-		remote_usage("%s", "too many arguments");
+		usage_error("%s", "too many arguments");
 	v[(*n)++] = w;
 	v[*n] = NULL;
 }
@@ -668,7 +658,7 @@ remote_main(int argc, char **argv, struct config *c)
 	i = remote_parse(&r, argc, argv);
 	if (i < argc) {
 		if (strcmp(argv[i], "--") != 0 || i + 1 == argc)
-			remote_usage("unexpected argument '%s'", argv[i]);
+			usage_error("unexpected argument '%s'", argv[i]);
 		r.argv = argv + i + 1;
 	}
 	if (r.name == NULL)
@@ -741,7 +731,7 @@ remote_ls(int argc, char **argv, struct config *c)
 	remote_init(&r, c);
 	i = remote_parse(&r, argc, argv);
 	if (i < argc)
-		remote_usage("unexpected argument '%s'", argv[i]);
+		usage_error("unexpected argument '%s'", argv[i]);
 	words[0] = r.ssh.remote_tether;
 	words[1] = "ls";
 	words[2] = NULL;
@@ -772,9 +762,9 @@ remote_kill(int argc, char **argv, struct config *c)
 	remote_init(&r, c);
 	i = remote_parse(&r, argc, argv);
 	if (i == argc && !detached)
-		remote_usage("%s", "kill needs a session name");
+		usage_error("%s", "kill needs a session name");
 	if (i < argc && detached)
-		remote_usage("unexpected argument '%s'", argv[i]);
+		usage_error("unexpected argument '%s'", argv[i]);
 	words = xcalloc((size_t)(argc - i) + 4, sizeof *words);
 	words[n++] = r.ssh.remote_tether;
 	words[n++] = "kill";
@@ -821,9 +811,9 @@ remote_log(int argc, char **argv, struct config *c)
 	remote_init(&r, c);
 	i = remote_parse(&r, k, rest);
 	if (i == k)
-		remote_usage("%s", "log needs a session name");
+		usage_error("%s", "log needs a session name");
 	if (i + 1 < k)
-		remote_usage("unexpected argument '%s'", rest[i + 1]);
+		usage_error("unexpected argument '%s'", rest[i + 1]);
 	if (sock_name_check(rest[i], why, sizeof why) == -1) {
 		fprintf(stderr, "tether: invalid session name: %s\n", why);
 		free(rest);
@@ -861,11 +851,11 @@ remote_config(int argc, char **argv, struct config *c)
 	i = remote_options(&r, argc, argv);
 	if (i < argc) {
 		if (ssh_check_host(argv[i], why, sizeof why) == -1)
-			remote_usage("%s", why);
+			usage_error("%s", why);
 		host = argv[i++];
 	}
 	if (i < argc)
-		remote_usage("unexpected argument '%s'", argv[i]);
+		usage_error("unexpected argument '%s'", argv[i]);
 	config_resolve(c, host, &r.settings);
 	config_print(&r.settings, stdout);
 	remote_free(&r);
@@ -888,7 +878,7 @@ remote_install(int argc, char **argv, struct config *c)
 	remote_init(&r, c);
 	i = remote_parse(&r, argc, argv);
 	if (i < argc)
-		remote_usage("unexpected argument '%s'", argv[i]);
+		usage_error("unexpected argument '%s'", argv[i]);
 	deploy_version(mine, sizeof mine);
 	if (deploy_find(r.install_binary, &bin, why, sizeof why) == -1)
 		status = EXIT_INSTALL;

@@ -126,16 +126,6 @@ static const char usage_text[] =
 "\n"
 "The manual: man tether\n";
 
-/* Print a one-line usage error and exit. */
-static void __attribute__((noreturn))
-usage_error(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "tether: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "; see tether --help\n");
-	exit(EXIT_USAGE);
-}
-
 /* Check a session name or exit with a usage error that says why. */
 static void
 check_name(const char *name)
