@@ -43,7 +43,9 @@ while [ $# -gt 0 ]; do
 		args+=(--rounds "$2"); shift ;;
 	-*) usage ;;
 	*)
-		if ! [[ $1 =~ ^[a-z0-9_-]+$ ]] || [ ! -f "$top/bench/$1.sh" ]; then
+		# A benchmark calls bench_init; lib.sh and counter.sh do not.
+		if ! [[ $1 =~ ^[a-z0-9_-]+$ ]] || [ ! -f "$top/bench/$1.sh" ] ||
+		    ! grep -q '^bench_init ' "$top/bench/$1.sh"; then
 			echo "bench/run.sh: no benchmark bench/$1.sh" >&2
 			exit 2
 		fi
