@@ -499,6 +499,20 @@ proc_stopped() {
 	[ "$(proc_state "$1")" = T ]
 }
 
+# test_user NAME: make the local user NAME (a shell, no password), once per
+# machine, under tests/sshbed.sh's lock, as that makes its own test user
+# (the tests that need another user share sshbed's, tethertest).
+test_user() {
+	local fd rc=0
+	exec {fd}>>/run/lock/tether-sshbed.lock || return 1
+	flock -w 120 "$fd" || { exec {fd}>&-; return 1; }
+	if ! getent passwd "$1" >/dev/null; then
+		useradd -m -s /bin/bash -p '*' -c 'tether tests' "$1" || rc=1
+	fi
+	exec {fd}>&-
+	return "$rc"
+}
+
 # procs_with_env VAR=VALUE: live pids of this world whose environment has it.
 procs_with_env() {
 	local pid

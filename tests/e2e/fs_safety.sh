@@ -12,19 +12,6 @@ world_init
 
 OTHER=tethertest	# the test user of tests/sshbed.sh and security.sh
 
-# Make the test user (as tests/sshbed.sh does, under its lock).
-other_user() {
-	local fd rc=0
-	exec {fd}>>/run/lock/tether-sshbed.lock || return 1
-	flock -w 120 "$fd" || { exec {fd}>&-; return 1; }
-	if ! getent passwd "$OTHER" >/dev/null; then
-		useradd -m -s /bin/bash -p '*' -c 'tether tests' "$OTHER" ||
-		    rc=1
-	fi
-	exec {fd}>&-
-	return "$rc"
-}
-
 # mode PATH: the octal mode and type of PATH (never following a link).
 mode() { stat -c '%A %a' -- "$1"; }
 
@@ -149,7 +136,7 @@ unsafe_log "log directory's parent group-writable" "$W/s-gw" \
 
 if [ "$(id -u)" != 0 ]; then
 	skip "another user is needed: run as root" 16
-elif ! command -v useradd >/dev/null || ! other_user; then
+elif ! command -v useradd >/dev/null || ! test_user "$OTHER"; then
 	skip "cannot create the user $OTHER" 16
 else
 	OUID=$(id -u "$OTHER")

@@ -58,19 +58,6 @@ while off + 5 <= len(data):
 EOF
 chmod 644 "$W/probe.py"
 
-# Make the test user (as tests/sshbed.sh does, under its lock).
-other_user() {
-	local fd rc=0
-	exec {fd}>>/run/lock/tether-sshbed.lock || return 1
-	flock -w 120 "$fd" || { exec {fd}>&-; return 1; }
-	if ! getent passwd "$OTHER" >/dev/null; then
-		useradd -m -s /bin/bash -p '*' -c 'tether tests' "$OTHER" ||
-		    rc=1
-	fi
-	exec {fd}>&-
-	return "$rc"
-}
-
 # other_env XDGDIR: AS_OTHER becomes the command prefix that runs a command
 # as the other user, in a clean environment that still marks it as this
 # world's, with XDG_RUNTIME_DIR=XDGDIR (lib.sh's run execs its command, so
@@ -113,7 +100,7 @@ if [ "$(id -u)" != 0 ]; then
 elif ! command -v setpriv >/dev/null || ! command -v useradd >/dev/null ||
     [ ! -x "$PY" ]; then
 	skip "setpriv, useradd and $PY are needed for another user's view" 29
-elif ! other_user; then
+elif ! test_user "$OTHER"; then
 	skip "cannot create the user $OTHER" 29
 else
 	OUID=$(id -u "$OTHER")
