@@ -1007,8 +1007,9 @@ client_connected(struct client *c)
 
 /*
  * The local address or a link changed (a laptop roamed or woke): try at
- * once when down, start over when connecting, and check a link that is up
- * with a PING that must be answered soon.
+ * once when down, start over when connecting, and check a link that is up:
+ * at once lost if its local address is gone, else with a PING that must be
+ * answered soon.
  */
 static void
 client_net(struct client *c, uint64_t now)
@@ -1051,7 +1052,13 @@ client_timers(struct client *c, uint64_t now)
 			c->attempt = 0;
 			c->retry_at = now;
 		}
-		else {
+		else if (c->o->stranded != NULL &&
+		    c->o->stranded(c->o->arg) == 1) {
+			/* From an address that is gone: no PING can come back. */
+			client_lost(c, "the connection's local address is gone");
+			c->attempt = 0;
+			c->retry_at = now;
+		} else {
 			/*
 			 * Dead unless heard from within a short while: a
 			 * few round trips (a roamed connection never

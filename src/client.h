@@ -28,6 +28,12 @@ struct client_opts {
 	 * local session, never reconnected.
 	 */
 	int		(*lost)(void *, int, char *, size_t);
+	/*
+	 * After the network changed: is the stream's connection certainly
+	 * dead (1: its local address is gone), alive as far as can be told
+	 * (0), or is there no telling (-1)? NULL: never asked.
+	 */
+	int		(*stranded)(void *);
 	void		*arg;
 };
 

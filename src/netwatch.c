@@ -1,5 +1,8 @@
 /* Watching for local address and link changes (osdep: Linux netlink). */
 #include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -9,8 +12,15 @@
 
 #ifdef __linux__
 #include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <dirent.h>
+#include <ifaddrs.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+
+#define STRANDED_FDS	64	/* sockets of ssh looked at, at most */
+#define TCP_ESTABLISHED_HEX	0x01	/* "st" in /proc/net/tcp */
 
 /* A non-blocking netlink socket told of link and address changes; or -1. */
 int
@@ -72,6 +82,132 @@ netwatch_read(int fd)
 	}
 	return changed;
 }
+
+/* The inodes of the sockets process pid has open; how many (at most max). */
+static size_t
+netwatch_sockets(pid_t pid, unsigned long *ino, size_t max)
+{
+	char		 dir[64], path[64 + 256], link[64];
+	DIR		*d;
+	struct dirent	*e;
+	ssize_t		 n;
+	size_t		 count = 0;
+
+	snprintf(dir, sizeof dir, "/proc/%ld/fd", (long)pid);
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while (count < max && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		if ((n = readlink(path, link, sizeof link - 1)) <= 0)
+			continue;
+		link[n] = '\0';
+		if (sscanf(link, "socket:[%lu]", &ino[count]) == 1)
+			count++;
+	}
+	closedir(d);
+	return count;
+}
+
+/*
+ * A local address as /proc/net/tcp{,6} prints it: 8 or 32 hex digits, each
+ * group of 8 a 32-bit word of the address as it lies in memory. Returns 4
+ * or 16 (the length put in a), or 0.
+ */
+static size_t
+netwatch_hexaddr(const char *hex, uint8_t *a)
+{
+	char		 word[9];
+	uint32_t	 v;
+	size_t		 len = strlen(hex), i;
+
+	if (len != 8 && len != 32)
+		return 0;
+	for (i = 0; i < len / 8; i++) {
+		memcpy(word, hex + 8 * i, 8);
+		word[8] = '\0';
+		v = (uint32_t)strtoul(word, NULL, 16);
+		memcpy(a + 4 * i, &v, 4);
+	}
+	return len / 2;
+}
+
+/* Does an interface of this machine have the address a (4 or 16 bytes)? */
+static int
+netwatch_have(const uint8_t *a, size_t len)
+{
+	static const uint8_t	 mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0xff, 0xff };
+	struct ifaddrs		*list, *i;
+	int			 found = 0;
+
+	if (len == 16 && memcmp(a, mapped, 12) == 0) {
+		a += 12;	/* an IPv4 address on an IPv6 socket */
+		len = 4;
+	}
+	if (getifaddrs(&list) == -1)
+		return 1;	/* cannot tell: say yes */
+	for (i = list; i != NULL && !found; i = i->ifa_next) {
+		if (i->ifa_addr == NULL)
+			continue;
+		if (len == 4 && i->ifa_addr->sa_family == AF_INET)
+			found = memcmp(&((struct sockaddr_in *)(void *)
+			    i->ifa_addr)->sin_addr, a, 4) == 0;
+		else if (len == 16 && i->ifa_addr->sa_family == AF_INET6)
+			found = memcmp(&((struct sockaddr_in6 *)(void *)
+			    i->ifa_addr)->sin6_addr, a, 16) == 0;
+	}
+	freeifaddrs(list);
+	return found;
+}
+
+/*
+ * Is the TCP connection of process pid (ssh) stranded: bound to a local
+ * address this machine no longer has, so that no answer can ever reach it
+ * (a laptop that moved to another network)? 1 if it is, 0 if its address
+ * is still here, -1 when there is no telling (ssh speaks through a proxy
+ * command or a ControlMaster, or /proc cannot be read).
+ */
+int
+netwatch_stranded(pid_t pid)
+{
+	static const char	*tables[] = { "/proc/net/tcp", "/proc/net/tcp6" };
+	unsigned long		 ino[STRANDED_FDS], inode;
+	char			 line[512], local[40], remote[40];
+	uint8_t			 a[16];
+	unsigned int		 lport, rport, st;
+	size_t			 n, i, t, len;
+	FILE			*f;
+	int			 rc = -1;
+
+	if (pid <= 0 || (n = netwatch_sockets(pid, ino, STRANDED_FDS)) == 0)
+		return -1;
+	for (t = 0; t < 2 && rc != 1; t++) {
+		if ((f = fopen(tables[t], "r")) == NULL)
+			continue;
+		while (rc != 1 && fgets(line, sizeof line, f) != NULL) {
+			if (sscanf(line, " %*u: %39[0-9A-Fa-f]:%x "
+			    "%39[0-9A-Fa-f]:%x %x %*x:%*x %*x:%*x %*x %*u %*u "
+			    "%lu", local, &lport, remote, &rport, &st,
+			    &inode) != 6 || st != TCP_ESTABLISHED_HEX)
+				continue;
+			for (i = 0; i < n && ino[i] != inode; i++)
+				;
+			if (i == n || (len = netwatch_hexaddr(local, a)) == 0)
+				continue;
+			if (netwatch_have(a, len)) {
+				rc = 0;
+			} else {
+				log_debug("ssh's connection from a local "
+				    "address that is gone");
+				rc = 1;
+			}
+		}
+		fclose(f);
+	}
+	return rc;
+}
 #else
 /* No way to watch on this platform: rely on heartbeats. */
 int
@@ -84,6 +220,13 @@ int
 netwatch_read(int fd)
 {
 	(void)fd;
+	return -1;
+}
+
+int
+netwatch_stranded(pid_t pid)
+{
+	(void)pid;
 	return -1;
 }
 #endif

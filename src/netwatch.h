@@ -7,7 +7,10 @@
 #ifndef NETWATCH_H
 #define NETWATCH_H
 
+#include <sys/types.h>
+
 int	netwatch_open(void);
 int	netwatch_read(int);
+int	netwatch_stranded(pid_t);
 
 #endif

@@ -17,6 +17,7 @@
 #include "duration.h"
 #include "deploy.h"
 #include "log.h"
+#include "netwatch.h"
 #include "sock.h"
 #include "ssh.h"
 #include "tether.h"
@@ -442,6 +443,15 @@ remote_connect(void *arg, int attempt, char *why, size_t size)
 	return fd;
 }
 
+/* After a network change: is ssh's connection from an address now gone? */
+static int
+remote_stranded(void *arg)
+{
+	struct remote	*r = arg;
+
+	return r->live ? netwatch_stranded(r->conn.pid) : -1;
+}
+
 /* The message for a host without tether. */
 static void
 remote_notether(const struct remote *r, char *why, size_t size)
@@ -678,6 +688,7 @@ remote_main(int argc, char **argv, struct config *c)
 	co.lossless = r.settings.lossless;
 	co.connect = remote_connect;
 	co.lost = remote_lost;
+	co.stranded = remote_stranded;
 	co.arg = &r;
 	status = client_run(&co);
 	if (r.live)

@@ -52,6 +52,21 @@ diag(const char *fmt, ...)
 	fflush(stdout);
 }
 
+/* A test point that cannot run here: "ok N # skip WHY". */
+static inline void __attribute__((format(printf, 1, 2)))
+skip(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	tap_run++;
+	printf("ok %d # skip ", tap_run);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+	fflush(stdout);
+}
+
 /* Record one test point; returns pass (non-zero when it passed). */
 static inline int
 tap_vresult(int pass, const char *file, int line, const char *fmt,

@@ -136,6 +136,11 @@ fault_roam
 type_during roam
 after_fault roam "roam"
 finish roam
+# The old connection came from the address that is gone: the client gave
+# it up as soon as the change settled, without a PING to wait for.
+like "$(grep -a 'link lost' "$W/debug.log")" \
+    "link lost \(the connection's local address is gone\)" \
+    "roam: the connection from the vanished address is given up at once"
 
 # The client is stopped for 30 s, then continued.
 counter stop

@@ -1,0 +1,165 @@
+/*
+ * Unit tests for src/netwatch.c's netwatch_stranded: a process whose TCP
+ * connection comes from an address this machine has is not stranded; one
+ * without a TCP connection cannot be told; one whose address was taken
+ * away is (as root: in a network namespace of its own; tests/e2e/
+ * remote_faults.sh's roam is the whole client's case).
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "netwatch.h"
+#include "../tap.h"
+
+static int	tcp_pair_at(int, in_addr_t, int *, int *);
+
+/*
+ * A connected pair of TCP sockets over a loopback address of family af
+ * (127.0.0.1 or ::1); 0, or -1 when this machine cannot make one.
+ */
+static int
+tcp_pair(int af, int *a, int *b)
+{
+	return tcp_pair_at(af, htonl(INADDR_LOOPBACK), a, b);
+}
+
+/* The same over the IPv4 address v4 (network order) for AF_INET. */
+static int
+tcp_pair_at(int af, in_addr_t v4, int *a, int *b)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof ss;
+	int			 l, one = 1;
+
+	memset(&ss, 0, sizeof ss);
+	if (af == AF_INET) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_addr.s_addr = v4;
+		len = sizeof *s4;
+	} else {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_addr = in6addr_loopback;
+		len = sizeof *s6;
+	}
+	if ((l = socket(af, SOCK_STREAM, 0)) == -1)
+		return -1;
+	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (bind(l, (struct sockaddr *)&ss, len) == -1 || listen(l, 1) == -1 ||
+	    getsockname(l, (struct sockaddr *)&ss, &len) == -1 ||
+	    (*a = socket(af, SOCK_STREAM, 0)) == -1) {
+		close(l);
+		return -1;
+	}
+	if (connect(*a, (struct sockaddr *)&ss, len) == -1 ||
+	    (*b = accept(l, NULL, NULL)) == -1) {
+		close(*a);
+		close(l);
+		return -1;
+	}
+	close(l);
+	return 0;
+}
+
+static void
+test_loopback(int af, const char *what)
+{
+	int	 a, b;
+
+	if (tcp_pair(af, &a, &b) == -1) {
+		skip("no TCP over %s here", what);
+		return;
+	}
+	is_int(netwatch_stranded(getpid()), 0,
+	    "a connection from %s is not stranded", what);
+	close(a);
+	close(b);
+}
+
+/* A process with no socket at all, and no process. */
+static void
+test_unknown(void)
+{
+	pid_t	 pid;
+	int	 status;
+
+	if ((pid = fork()) == 0) {
+		pause();
+		_exit(0);
+	}
+	ok(pid > 0, "fork");
+	is_int(netwatch_stranded(pid), -1,
+	    "a process without sockets cannot be told");
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	is_int(netwatch_stranded(pid), -1, "a process that is gone cannot "
+	    "be told");
+	is_int(netwatch_stranded(0), -1, "nor can pid 0");
+}
+
+/*
+ * In a network namespace of a child's own: a connection over 10.9.9.1 on
+ * lo, then the address taken away (as a laptop's when it roams). The
+ * child's exit status: 0 stranded as it should be, 1 wrong answer before,
+ * 2 wrong answer after, 3 no namespace (not root), 4 set-up failed.
+ */
+static void
+test_gone(void)
+{
+	pid_t	 pid;
+	int	 status, a, b;
+
+	if ((pid = fork()) == 0) {
+		if (unshare(CLONE_NEWNET) == -1)
+			_exit(3);
+		if (system("ip link set lo up && "
+		    "ip addr add 10.9.9.1/32 dev lo") != 0 ||
+		    tcp_pair_at(AF_INET, inet_addr("10.9.9.1"), &a, &b) == -1)
+			_exit(4);
+		if (netwatch_stranded(getpid()) != 0)
+			_exit(1);
+		if (system("ip addr del 10.9.9.1/32 dev lo") != 0)
+			_exit(4);
+		_exit(netwatch_stranded(getpid()) == 1 ? 0 : 2);
+	}
+	if (pid == -1 || waitpid(pid, &status, 0) == -1 || !WIFEXITED(status)) {
+		ok(0, "the namespace child ran");
+		return;
+	}
+	switch (WEXITSTATUS(status)) {
+	case 3:
+		skip("no network namespace here (needs root): %s",
+		    strerror(EPERM));
+		break;
+	case 4:
+		skip("cannot set up an address in the namespace (ip)");
+		break;
+	default:
+		is_int(WEXITSTATUS(status), 0, "a connection over 10.9.9.1 is "
+		    "not stranded while the address is there, and is once it "
+		    "is gone");
+	}
+}
+
+int
+main(void)
+{
+	test_loopback(AF_INET, "127.0.0.1");
+	test_loopback(AF_INET6, "::1");
+	test_unknown();
+	test_gone();
+	return done_testing();
+}
