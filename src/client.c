@@ -1037,25 +1037,26 @@ client_probe_ms(const struct client *c)
 static void
 client_timers(struct client *c, uint64_t now)
 {
+	const char	*why;
 	uint64_t	 probe;
 
 	if (!client_remote(c) || c->finishing)
 		return;
 	if (c->net_at != 0 && now >= c->net_at) {
 		c->net_at = 0;
-		if (c->link == LINK_DOWN) {
-			c->attempt = 0;
-			c->retry_at = now;
-		} else if (c->link == LINK_CONNECTING) {
-			/* Start over at once, from the new network. */
-			client_lost(c, "network changed while connecting");
-			c->attempt = 0;
-			c->retry_at = now;
-		}
-		else if (c->o->stranded != NULL &&
-		    c->o->stranded(c->o->arg) == 1) {
-			/* From an address that is gone: no PING can come back. */
-			client_lost(c, "the connection's local address is gone");
+		/*
+		 * Connecting: start over from the new network. Up, from an
+		 * address that is gone: no PING can come back.
+		 */
+		why = NULL;
+		if (c->link == LINK_CONNECTING)
+			why = "network changed while connecting";
+		else if (c->link == LINK_UP && c->o->stranded != NULL &&
+		    c->o->stranded(c->o->arg) == 1)
+			why = "the connection's local address is gone";
+		if (why != NULL)
+			client_lost(c, why);
+		if (why != NULL || c->link == LINK_DOWN) {
 			c->attempt = 0;
 			c->retry_at = now;
 		} else {
