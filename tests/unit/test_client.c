@@ -111,6 +111,19 @@ frame(struct client *c, uint64_t from, uint64_t to, uint64_t kept,
 	buf_free(&b);
 }
 
+/* The host sends the output data at offset off. */
+static void
+output(struct client *c, uint64_t off, const char *data)
+{
+	struct buf	 b;
+
+	buf_init(&b, 1024);
+	proto_put_data(&b, MSG_OUTPUT, off, data, strlen(data));
+	client_test_bytes(c, buf_ptr(&b), buf_len(&b));
+	client_test_turn(c);
+	buf_free(&b);
+}
+
 /* How often needle is in s. */
 static int
 count(const char *s, const char *needle)
@@ -155,7 +168,6 @@ test_output_ends_it(void)
 {
 	struct client_opts	 o;
 	struct client		*c;
-	struct buf		 b;
 	char			*t;
 	long			 more, again3, after;
 
@@ -170,11 +182,7 @@ test_output_ends_it(void)
 	free(t);
 
 	term_begin();
-	buf_init(&b, 1024);
-	proto_put_data(&b, MSG_OUTPUT, 3008, "after", 5);
-	client_test_bytes(c, buf_ptr(&b), buf_len(&b));
-	client_test_turn(c);
-	buf_free(&b);
+	output(c, 3008, "after");
 	t = term_end();
 	more = last(t, "[tether: skipped 2000 bytes more of output to keep "
 	    "up with a slow link; all of it: tether log host s1]");
@@ -231,7 +239,6 @@ test_log_kept(void)
 {
 	struct client_opts	 o;
 	struct client		*c;
-	struct buf		 b;
 	char			*t;
 
 	/* The log's bound took the start of frame 3's part: and all before. */
@@ -240,11 +247,7 @@ test_log_kept(void)
 	frame(c, 8, 1008, 8, 0, "<frame 1>");
 	frame(c, 1008, 2008, 1008, JUMP_IN_PLACE, "<frame 2>");
 	frame(c, 2008, 23008, 3008, JUMP_IN_PLACE, "<frame 3>");
-	buf_init(&b, 1024);
-	proto_put_data(&b, MSG_OUTPUT, 23008, "x", 1);
-	client_test_bytes(c, buf_ptr(&b), buf_len(&b));
-	client_test_turn(c);
-	buf_free(&b);
+	output(c, 23008, "x");
 	t = term_end();
 	ok(strstr(t, "[tether: skipped 22 kB more of output to keep up with "
 	    "a slow link; the log kept the newest 20 kB of it: tether log "

@@ -21,21 +21,13 @@
 #include "netwatch.h"
 #include "../tap.h"
 
-static int	tcp_pair_at(int, in_addr_t, int *, int *);
-
 /*
- * A connected pair of TCP sockets over a loopback address of family af
- * (127.0.0.1 or ::1); 0, or -1 when this machine cannot make one.
+ * A connected pair of TCP sockets: over the IPv4 address v4 (network
+ * order) for AF_INET, over ::1 for AF_INET6; 0, or -1 when this machine
+ * cannot make one.
  */
 static int
-tcp_pair(int af, int *a, int *b)
-{
-	return tcp_pair_at(af, htonl(INADDR_LOOPBACK), a, b);
-}
-
-/* The same over the IPv4 address v4 (network order) for AF_INET. */
-static int
-tcp_pair_at(int af, in_addr_t v4, int *a, int *b)
+tcp_pair(int af, in_addr_t v4, int *a, int *b)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 len = sizeof ss;
@@ -79,7 +71,7 @@ test_loopback(int af, const char *what)
 {
 	int	 a, b;
 
-	if (tcp_pair(af, &a, &b) == -1) {
+	if (tcp_pair(af, htonl(INADDR_LOOPBACK), &a, &b) == -1) {
 		skip("no TCP over %s here", what);
 		return;
 	}
@@ -127,7 +119,7 @@ test_gone(void)
 			_exit(3);
 		if (system("ip link set lo up && "
 		    "ip addr add 10.9.9.1/32 dev lo") != 0 ||
-		    tcp_pair_at(AF_INET, inet_addr("10.9.9.1"), &a, &b) == -1)
+		    tcp_pair(AF_INET, inet_addr("10.9.9.1"), &a, &b) == -1)
 			_exit(4);
 		if (netwatch_stranded(getpid()) != 0)
 			_exit(1);
