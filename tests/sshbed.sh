@@ -638,6 +638,13 @@ _sshbed_netns_up() {
 	# Without it, deleting the primary address deletes the secondaries.
 	ip netns exec "$nc" sh -c "echo 1 >/proc/sys/net/ipv4/conf/$SSHBED_IF_CLIENT/promote_secondaries" ||
 	    return 1
+	# No duplicate address detection for the link-local IPv6 addresses:
+	# its end, a second or two after the link comes up, is an address
+	# change that a client's netwatch sees at a moment no test chose (it
+	# made a client probe its link in the middle of slow_link.sh's flood).
+	# Tests make their own changes (fault_roam, fault_link_down).
+	ip netns exec "$nc" sh -c "echo 0 >/proc/sys/net/ipv6/conf/$SSHBED_IF_CLIENT/accept_dad" 2>/dev/null
+	ip netns exec "$ns" sh -c "echo 0 >/proc/sys/net/ipv6/conf/$SSHBED_IF_SERVER/accept_dad" 2>/dev/null
 	ip -n "$nc" addr add "$SSHBED_CLIENT_ADDR/24" dev "$SSHBED_IF_CLIENT" &&
 	    ip -n "$ns" addr add "$SSHBED_ADDR/24" dev "$SSHBED_IF_SERVER" &&
 	    ip -n "$nc" link set "$SSHBED_IF_CLIENT" up &&
