@@ -114,6 +114,8 @@ struct client {
 	uint64_t	 last_ping;	/* ms */
 	uint64_t	 srtt;		/* ms: smoothed PING round trip; 0: none */
 	uint64_t	 net_at;	/* ms: act on an address change */
+	uint64_t	 probe_from;	/* ms: a PING went after a change */
+	uint64_t	 probe_end;	/* ms: heard from by then, or lost */
 	uint64_t	 status_at;	/* ms: the status title was last set */
 	int		 title_pushed;
 	int		 netfd;		/* address changes, or -1 */
@@ -1020,6 +1022,13 @@ client_net(struct client *c, uint64_t now)
 	c->net_at = now + NET_SETTLE_MS;
 }
 
+/* What became of the stream's connection: NETPATH_*. */
+static int
+client_path(const struct client *c)
+{
+	return c->o->path != NULL ? c->o->path(c->o->arg) : NETPATH_UNKNOWN;
+}
+
 /* How long an answer to a PING may take after the network changed. */
 static uint64_t
 client_probe_ms(const struct client *c)
@@ -1038,7 +1047,6 @@ static void
 client_timers(struct client *c, uint64_t now)
 {
 	const char	*why;
-	uint64_t	 probe;
 
 	if (!client_remote(c) || c->finishing)
 		return;
@@ -1051,8 +1059,7 @@ client_timers(struct client *c, uint64_t now)
 		why = NULL;
 		if (c->link == LINK_CONNECTING)
 			why = "network changed while connecting";
-		else if (c->link == LINK_UP && c->o->stranded != NULL &&
-		    c->o->stranded(c->o->arg) == 1)
+		else if (c->link == LINK_UP && client_path(c) == NETPATH_GONE)
 			why = "the connection's local address is gone";
 		if (why != NULL)
 			client_lost(c, why);
@@ -1065,12 +1072,30 @@ client_timers(struct client *c, uint64_t now)
 			 * few round trips (a roamed connection never
 			 * answers, and every moment counts).
 			 */
-			probe = now + client_probe_ms(c) -
-			    (uint64_t)c->o->timeout_ms;
-			if (c->last_rx > probe)
-				c->last_rx = probe;
+			c->probe_from = now;
+			c->probe_end = now + client_probe_ms(c);
 			c->last_ping = 0;
 		}
+	}
+	if (c->probe_end != 0 && (c->link != LINK_UP ||
+	    c->last_rx > c->probe_from))
+		c->probe_end = 0;
+	if (c->probe_end != 0 && now >= c->probe_end) {
+		c->probe_end = 0;
+		/*
+		 * Not heard from, but the host's kernel acknowledged every
+		 * byte sent to it, the PING's too: the path works, and what
+		 * keeps the answer is a busy host (a loaded machine took
+		 * 350 ms). Wait for the answer as for any other.
+		 */
+		if (client_path(c) != NETPATH_ACKED) {
+			client_lost(c, "no answer in time after the network "
+			    "changed");
+			return;
+		}
+		log_debug("no answer yet, but every byte sent was "
+		    "acknowledged: the path works");
+		c->last_rx = now;
 	}
 	if (c->link == LINK_DOWN) {
 		if (now >= c->retry_at)
@@ -1111,6 +1136,8 @@ client_poll_ms(struct client *c, uint64_t now)
 	}
 	if (c->net_at != 0 && c->net_at < next)
 		next = c->net_at;
+	if (c->probe_end != 0 && c->probe_end < next)
+		next = c->probe_end;
 	return next <= now ? 0 : (int)(next - now);
 }
 

@@ -29,11 +29,12 @@ struct client_opts {
 	 */
 	int		(*lost)(void *, int, char *, size_t);
 	/*
-	 * After the network changed: is the stream's connection certainly
-	 * dead (1: its local address is gone), alive as far as can be told
-	 * (0), or is there no telling (-1)? NULL: never asked.
+	 * After the network changed: what became of the stream's
+	 * connection, one of netwatch.h's NETPATH_* (its local address
+	 * gone; bytes unacknowledged; all acknowledged; no telling).
+	 * NULL: never asked.
 	 */
-	int		(*stranded)(void *);
+	int		(*path)(void *);
 	void		*arg;
 };
 

@@ -19,7 +19,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
-#define STRANDED_FDS	64	/* sockets of ssh looked at, at most */
+#define PATH_FDS	64	/* sockets of ssh looked at, at most */
 #define TCP_ESTABLISHED_HEX	0x01	/* "st" in /proc/net/tcp */
 
 /* A non-blocking netlink socket told of link and address changes; or -1. */
@@ -83,30 +83,53 @@ netwatch_read(int fd)
 	return changed;
 }
 
-/* The inodes of the sockets process pid has open; how many (at most max). */
-static size_t
-netwatch_sockets(pid_t pid, unsigned long *ino, size_t max)
+/* Add the inodes of the sockets process pid has open to ino[*count..max). */
+static void
+netwatch_fds(pid_t pid, unsigned long *ino, size_t *count, size_t max)
 {
 	char		 dir[64], path[64 + 256], link[64];
 	DIR		*d;
 	struct dirent	*e;
 	ssize_t		 n;
-	size_t		 count = 0;
 
 	snprintf(dir, sizeof dir, "/proc/%ld/fd", (long)pid);
 	if ((d = opendir(dir)) == NULL)
-		return 0;
-	while (count < max && (e = readdir(d)) != NULL) {
+		return;
+	while (*count < max && (e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
 		if ((n = readlink(path, link, sizeof link - 1)) <= 0)
 			continue;
 		link[n] = '\0';
-		if (sscanf(link, "socket:[%lu]", &ino[count]) == 1)
-			count++;
+		if (sscanf(link, "socket:[%lu]", &ino[*count]) == 1)
+			(*count)++;
 	}
 	closedir(d);
+}
+
+/*
+ * The inodes of the sockets of process pid and of its children (a
+ * ProxyCommand of ssh's such as nc or ssh -W holds the TCP connection
+ * itself; tether dial hands its socket to ssh); how many, at most max.
+ */
+static size_t
+netwatch_sockets(pid_t pid, unsigned long *ino, size_t max)
+{
+	char		 path[64];
+	FILE		*f;
+	long		 child;
+	size_t		 count = 0;
+
+	netwatch_fds(pid, ino, &count, max);
+	snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid,
+	    (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return count;
+	while (count < max && fscanf(f, "%ld", &child) == 1)
+		if (child > 0)
+			netwatch_fds((pid_t)child, ino, &count, max);
+	fclose(f);
 	return count;
 }
 
@@ -163,46 +186,52 @@ netwatch_have(const uint8_t *a, size_t len)
 }
 
 /*
- * Is the TCP connection of process pid (ssh) stranded: bound to a local
- * address this machine no longer has, so that no answer can ever reach it
- * (a laptop that moved to another network)? 1 if it is, 0 if its address
- * is still here, -1 when there is no telling (ssh speaks through a proxy
- * command or a ControlMaster, or /proc cannot be read).
+ * What became of the TCP connection of process pid (ssh, or its proxy
+ * command) after the network changed: NETPATH_GONE when its local address
+ * is gone from this machine, so that no answer can ever reach it (a laptop
+ * that moved to another network); NETPATH_PENDING when the address is here
+ * and bytes written to it wait for the peer's acknowledgement;
+ * NETPATH_ACKED when the address is here and the peer's kernel has
+ * acknowledged every byte (the path works, whatever keeps the answer);
+ * NETPATH_UNKNOWN when there is no telling (a ControlMaster's client has
+ * no connection of its own; /proc cannot be read).
  */
 int
-netwatch_stranded(pid_t pid)
+netwatch_path(pid_t pid)
 {
 	static const char	*tables[] = { "/proc/net/tcp", "/proc/net/tcp6" };
-	unsigned long		 ino[STRANDED_FDS], inode;
+	unsigned long		 ino[PATH_FDS], inode, txq;
 	char			 line[512], local[40], remote[40];
 	uint8_t			 a[16];
 	unsigned int		 lport, rport, st;
 	size_t			 n, i, t, len;
 	FILE			*f;
-	int			 rc = -1;
+	int			 rc = NETPATH_UNKNOWN;
 
-	if (pid <= 0 || (n = netwatch_sockets(pid, ino, STRANDED_FDS)) == 0)
-		return -1;
-	for (t = 0; t < 2 && rc != 1; t++) {
+	if (pid <= 0 || (n = netwatch_sockets(pid, ino, PATH_FDS)) == 0)
+		return NETPATH_UNKNOWN;
+	for (t = 0; t < 2 && rc != NETPATH_GONE; t++) {
 		if ((f = fopen(tables[t], "r")) == NULL)
 			continue;
-		while (rc != 1 && fgets(line, sizeof line, f) != NULL) {
+		while (rc != NETPATH_GONE && fgets(line, sizeof line, f) !=
+		    NULL) {
 			if (sscanf(line, " %*u: %39[0-9A-Fa-f]:%x "
-			    "%39[0-9A-Fa-f]:%x %x %*x:%*x %*x:%*x %*x %*u %*u "
-			    "%lu", local, &lport, remote, &rport, &st,
-			    &inode) != 6 || st != TCP_ESTABLISHED_HEX)
+			    "%39[0-9A-Fa-f]:%x %x %lx:%*x %*x:%*x %*x %*u %*u "
+			    "%lu", local, &lport, remote, &rport, &st, &txq,
+			    &inode) != 7 || st != TCP_ESTABLISHED_HEX)
 				continue;
 			for (i = 0; i < n && ino[i] != inode; i++)
 				;
 			if (i == n || (len = netwatch_hexaddr(local, a)) == 0)
 				continue;
-			if (netwatch_have(a, len)) {
-				rc = 0;
-			} else {
+			if (!netwatch_have(a, len)) {
 				log_debug("ssh's connection from a local "
 				    "address that is gone");
-				rc = 1;
-			}
+				rc = NETPATH_GONE;
+			} else if (txq > 0)
+				rc = NETPATH_PENDING;
+			else if (rc == NETPATH_UNKNOWN)
+				rc = NETPATH_ACKED;
 		}
 		fclose(f);
 	}
@@ -224,9 +253,9 @@ netwatch_read(int fd)
 }
 
 int
-netwatch_stranded(pid_t pid)
+netwatch_path(pid_t pid)
 {
 	(void)pid;
-	return -1;
+	return NETPATH_UNKNOWN;
 }
 #endif

@@ -11,6 +11,12 @@
 
 int	netwatch_open(void);
 int	netwatch_read(int);
-int	netwatch_stranded(pid_t);
+/* netwatch_path: what became of a process's TCP connection. */
+#define NETPATH_UNKNOWN	(-1)	/* no telling */
+#define NETPATH_ACKED	0	/* address here, every byte acknowledged */
+#define NETPATH_PENDING	1	/* address here, bytes unacknowledged */
+#define NETPATH_GONE	2	/* its local address is gone: dead */
+
+int	netwatch_path(pid_t);
 
 #endif

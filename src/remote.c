@@ -443,13 +443,13 @@ remote_connect(void *arg, int attempt, char *why, size_t size)
 	return fd;
 }
 
-/* After a network change: is ssh's connection from an address now gone? */
+/* After a network change: what became of ssh's connection (NETPATH_*). */
 static int
-remote_stranded(void *arg)
+remote_path(void *arg)
 {
 	struct remote	*r = arg;
 
-	return r->live ? netwatch_stranded(r->conn.pid) : -1;
+	return r->live ? netwatch_path(r->conn.pid) : NETPATH_UNKNOWN;
 }
 
 /* The message for a host without tether. */
@@ -688,7 +688,7 @@ remote_main(int argc, char **argv, struct config *c)
 	co.lossless = r.settings.lossless;
 	co.connect = remote_connect;
 	co.lost = remote_lost;
-	co.stranded = remote_stranded;
+	co.path = remote_path;
 	co.arg = &r;
 	status = client_run(&co);
 	if (r.live)

@@ -1,8 +1,9 @@
 #!/bin/bash
 # tether host across two network namespaces, through real faults: silent
 # blackholes (10 s and 60 s), the client's link down and up, the client
-# roaming to a new address, the client stopped for 30 s (a sleeping
-# laptop), sshd restarted with its connections dropped. For each, a remote
+# roaming to a new address (twice), a network change while the session host
+# is too busy to answer, the client stopped for 30 s (a sleeping laptop),
+# sshd restarted with its connections dropped. For each, a remote
 # program prints a numbered line every 100 ms; the session must survive,
 # every line must reach the client's terminal once and in order, and a
 # line typed during the fault must reach the program exactly once. A
@@ -34,6 +35,26 @@ counter() {
 # last_n NAME: the highest counter line the terminal has shown.
 last_n() {
 	term_text -t "$1" | grep -a '^n [0-9]*$' | tail -n 1 | cut -d' ' -f2
+}
+
+# grew NAME N: the terminal has shown counter line N or a later one.
+grew() {
+	[ "$(last_n "$1")" -ge "$2" ]
+}
+
+# host_of NAME: the session host of NAME, a `tether bridge` process of this
+# world (the host keeps its bridge's command line) whose parent is not
+# sshd (the bridges' is).
+host_of() {
+	local pid
+	for pid in $(pgrep -u "$SSHBED_USER" -f "tether bridge.* $1( |\$)"); do
+		tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null |
+		    grep -qx "TETHER_TEST_WORLD=$W" || continue
+		case $(ps -o comm= -p "$(ps -o ppid= -p "$pid" | tr -d ' ')") in
+		sshd) ;;
+		*) echo "$pid" ;;
+		esac
+	done
 }
 
 # The time since the epoch, in milliseconds.
@@ -141,6 +162,45 @@ finish roam
 like "$(grep -a 'link lost' "$W/debug.log")" \
     "link lost \(the connection's local address is gone\)" \
     "roam: the connection from the vanished address is given up at once"
+
+# A client roams twice. The second time, its connection is a reconnect's,
+# which tether dial made and handed to ssh: given up at once too.
+counter roam2
+fault_roam
+type_during roam2
+after_fault roam2 "roam, reconnected"
+mark=$(last_n roam2)
+fault_roam
+ok "roam again: the output resumes" wait_until -t 60 grew roam2 $((mark + 20))
+is "$(grep -ac "link lost (the connection's local address is gone)" \
+    "$W/debug.log")" 3 \
+    "roam again: the reconnected connection is given up at once, too"
+finish roam2
+
+# The network changes (an address added: no roam) while the session host
+# cannot answer (stopped for 2 s, as a loaded server's may be for a
+# moment). The client's PING goes unanswered past the probe's few round
+# trips, but the server's kernel acknowledged it: the path works, so the
+# client waits for the answer instead of reconnecting.
+counter busy
+hpid=$(host_of busy)
+ok "busy host: found the session host" test -n "$hpid"
+lost=$(grep -ac 'link lost' "$W/debug.log")
+mark=$(last_n busy)
+kill -STOP "$hpid"
+ip -n "$SSHBED_NS_CLIENT" addr add 192.0.2.9/32 dev lo
+sleep 2
+kill -CONT "$hpid"
+ok "busy host: the output resumes" wait_until -t 60 grew busy $((mark + 20))
+ip -n "$SSHBED_NS_CLIENT" addr del 192.0.2.9/32 dev lo
+like "$(cat "$W/debug.log")" \
+    "no answer yet, but every byte sent was acknowledged: the path works" \
+    "busy host: the client saw its PING acknowledged"
+is "$(grep -ac 'link lost' "$W/debug.log")" "$lost" \
+    "busy host: and did not give up the connection"
+type_during busy
+after_fault busy "busy host"
+finish busy
 
 # The client is stopped for 30 s, then continued.
 counter stop

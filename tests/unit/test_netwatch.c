@@ -1,9 +1,12 @@
 /*
- * Unit tests for src/netwatch.c's netwatch_stranded: a process whose TCP
- * connection comes from an address this machine has is not stranded; one
- * without a TCP connection cannot be told; one whose address was taken
- * away is (as root: in a network namespace of its own; tests/e2e/
- * remote_faults.sh's roam is the whole client's case).
+ * Unit tests for src/netwatch.c's netwatch_path: a process whose TCP
+ * connection comes from an address this machine has, with every byte
+ * acknowledged, is NETPATH_ACKED, and NETPATH_PENDING while bytes wait (a
+ * peer that stopped reading); the connection of a child (ssh's proxy
+ * command) counts as the process's own; one without a TCP connection
+ * cannot be told; one whose address was taken away is NETPATH_GONE (as
+ * root: in a network namespace of its own; tests/e2e/remote_faults.sh's
+ * roam is the whole client's case).
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -11,6 +14,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "compat.h"
 #include "netwatch.h"
 #include "../tap.h"
 
@@ -69,16 +74,57 @@ tcp_pair(int af, in_addr_t v4, int *a, int *b)
 static void
 test_loopback(int af, const char *what)
 {
+	char	 chunk[4096];
 	int	 a, b;
 
 	if (tcp_pair(af, htonl(INADDR_LOOPBACK), &a, &b) == -1) {
 		skip("no TCP over %s here", what);
 		return;
 	}
-	is_int(netwatch_stranded(getpid()), 0,
-	    "a connection from %s is not stranded", what);
+	is_int(netwatch_path(getpid()), NETPATH_ACKED,
+	    "a connection from %s, every byte acknowledged", what);
+	/* b never reads: once its buffer is full, a's bytes wait. */
+	memset(chunk, 'x', sizeof chunk);
+	fcntl(a, F_SETFL, fcntl(a, F_GETFL) | O_NONBLOCK);
+	while (write(a, chunk, sizeof chunk) > 0)
+		;
+	is_int(netwatch_path(getpid()), NETPATH_PENDING,
+	    "a connection from %s whose peer stopped reading: bytes wait",
+	    what);
 	close(a);
 	close(b);
+}
+
+/* The connection of a child (ssh's ProxyCommand) is the process's own. */
+static void
+test_child(void)
+{
+	pid_t	 pid;
+	int	 p[2], a, b, status;
+	char	 c = 0;
+
+	if (pipe(p) == -1) {
+		ok(0, "pipe");
+		return;
+	}
+	if ((pid = fork()) == 0) {
+		close(p[0]);
+		c = tcp_pair(AF_INET, htonl(INADDR_LOOPBACK), &a, &b) == 0;
+		compat_ignore(write(p[1], &c, 1));
+		pause();
+		_exit(0);
+	}
+	close(p[1]);
+	if (pid == -1 || read(p[0], &c, 1) != 1 || !c)
+		skip("no TCP over 127.0.0.1 in a child");
+	else
+		is_int(netwatch_path(getpid()), NETPATH_ACKED,
+		    "a child's connection counts as the process's own");
+	close(p[0]);
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
 }
 
 /* A process with no socket at all, and no process. */
@@ -93,19 +139,19 @@ test_unknown(void)
 		_exit(0);
 	}
 	ok(pid > 0, "fork");
-	is_int(netwatch_stranded(pid), -1,
+	is_int(netwatch_path(pid), NETPATH_UNKNOWN,
 	    "a process without sockets cannot be told");
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
-	is_int(netwatch_stranded(pid), -1, "a process that is gone cannot "
-	    "be told");
-	is_int(netwatch_stranded(0), -1, "nor can pid 0");
+	is_int(netwatch_path(pid), NETPATH_UNKNOWN, "a process that is gone "
+	    "cannot be told");
+	is_int(netwatch_path(0), NETPATH_UNKNOWN, "nor can pid 0");
 }
 
 /*
  * In a network namespace of a child's own: a connection over 10.9.9.1 on
  * lo, then the address taken away (as a laptop's when it roams). The
- * child's exit status: 0 stranded as it should be, 1 wrong answer before,
+ * child's exit status: 0 gone as it should be, 1 wrong answer before,
  * 2 wrong answer after, 3 no namespace (not root), 4 set-up failed.
  */
 static void
@@ -121,11 +167,11 @@ test_gone(void)
 		    "ip addr add 10.9.9.1/32 dev lo") != 0 ||
 		    tcp_pair(AF_INET, inet_addr("10.9.9.1"), &a, &b) == -1)
 			_exit(4);
-		if (netwatch_stranded(getpid()) != 0)
+		if (netwatch_path(getpid()) != NETPATH_ACKED)
 			_exit(1);
 		if (system("ip addr del 10.9.9.1/32 dev lo") != 0)
 			_exit(4);
-		_exit(netwatch_stranded(getpid()) == 1 ? 0 : 2);
+		_exit(netwatch_path(getpid()) == NETPATH_GONE ? 0 : 2);
 	}
 	if (pid == -1 || waitpid(pid, &status, 0) == -1 || !WIFEXITED(status)) {
 		ok(0, "the namespace child ran");
@@ -141,8 +187,7 @@ test_gone(void)
 		break;
 	default:
 		is_int(WEXITSTATUS(status), 0, "a connection over 10.9.9.1 is "
-		    "not stranded while the address is there, and is once it "
-		    "is gone");
+		    "fine while the address is there, and gone once it is");
 	}
 }
 
@@ -151,6 +196,7 @@ main(void)
 {
 	test_loopback(AF_INET, "127.0.0.1");
 	test_loopback(AF_INET6, "::1");
+	test_child();
 	test_unknown();
 	test_gone();
 	return done_testing();
