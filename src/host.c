@@ -76,6 +76,7 @@
 #define RATE_SLOTS	5		/* the rate: the best of 5 seconds */
 #define RTT_MARKS	32		/* send times of offsets in flight */
 #define RTT_KEEP_MS	10000		/* a minimum round trip holds so long */
+#define RTT_CLEAN	WIN_MIN		/* sampled only behind so much */
 #define JUMP_AFTER_MS	1000		/* waiting output the link needs so long */
 #define JUMP_MIN	(64 * 1024)	/* never skip less than this */
 #define JUMP_REPAINT_MS	100		/* a repaint's history: so long to send */
@@ -142,6 +143,8 @@ struct conn {
 	uint64_t	 mark_off[RTT_MARKS];	/* output offset sent ... */
 	uint64_t	 mark_us[RTT_MARKS];	/* ... at this time */
 	int		 marks;
+	int		 screen_wait;	/* a repaint ahead of the output ... */
+	uint64_t	 screen_off;	/* ... until an ACK of this offset */
 };
 
 struct host {
@@ -508,6 +511,8 @@ host_repaint(struct host *h, struct conn *c, uint64_t head, size_t max,
 		screen_repaint_lines(s, &rb, max, lines);
 	model_unlock(h->model);
 	c->hist_mark = total;
+	c->screen_wait = 1;
+	c->screen_off = head;
 	left = buf_len(&rb);
 	do {
 		n = left < PROTO_CHUNK ? (size_t)left : PROTO_CHUNK;
@@ -703,6 +708,8 @@ host_acked(struct host *h, struct conn *c, uint64_t v)
 	uint64_t	 sample, sec;
 	int		 i = 0, limited;
 
+	if (c->screen_wait && v >= c->screen_off)
+		c->screen_wait = 0;	/* the repaint arrived */
 	while (i < c->marks && c->mark_off[i] <= v)
 		rtt = now_us - c->mark_us[i++] + 1;
 	if (i > 0) {
@@ -1339,11 +1346,10 @@ static void
 host_pump(struct host *h, struct conn *c)
 {
 	const uint8_t	*p;
-	uint64_t	 tail = ring_tail(&h->ring);
-	size_t		 n;
-
-	uint64_t	 now = compat_now_ms();
+	uint64_t	 tail = ring_tail(&h->ring), now = compat_now_ms();
 	uint64_t	 win = host_window(h, c, now), head = ring_head(&h->ring);
+	size_t		 n;
+	int		 clean;
 
 	/*
 	 * Nothing between frames: not while the next one is wanted (it
@@ -1373,8 +1379,17 @@ host_pump(struct host *h, struct conn *c)
 		if (n > win - (c->sent - c->acked))
 			n = (size_t)(win - (c->sent - c->acked));
 		proto_put_data(&c->out, MSG_OUTPUT, c->sent, p, n);
+		/*
+		 * Round trips only of output that queued behind little of
+		 * ours, output or a repaint: one through a full window
+		 * measures the queue, and a window grown from it keeps the
+		 * queue full (after a reconnect in a flood at 1 Mbit/s, a
+		 * 1.9 s "round trip" behind the repaint and the first
+		 * window made a 1 MB window, and frames waited 8 s).
+		 */
+		clean = !c->screen_wait && c->sent - c->acked <= RTT_CLEAN;
 		c->sent += n;
-		if (c->marks < RTT_MARKS) {
+		if (clean && c->marks < RTT_MARKS) {
 			c->mark_off[c->marks] = c->sent;
 			c->mark_us[c->marks++] = compat_now_us();
 		}
