@@ -226,6 +226,25 @@ in_client() {
 	"${SSHBED_CLIENT_PREFIX[@]}" "$@"
 }
 
+# sshbed_session_pids bridge|host NAME: the processes of this world that
+# serve session NAME on the server: its bridges (a `tether bridge` whose
+# parent is sshd), or its session host (it shows its bridge's command line
+# too, but is a daemon: its parent is not sshd). One pid a line.
+sshbed_session_pids() {
+	local pid parent
+	for pid in $(pgrep -u "$SSHBED_USER" -f "tether bridge.* $2( |\$)"); do
+		# (Only this world's: another test's bed has the same user.)
+		tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null |
+		    grep -qx "TETHER_TEST_WORLD=$W" || continue
+		parent=$(ps -o comm= -p "$(ps -o ppid= -p "$pid" | tr -d ' ')")
+		case $1:$parent in
+		bridge:sshd) echo "$pid" ;;
+		host:sshd) ;;
+		host:*) echo "$pid" ;;
+		esac
+	done
+}
+
 # in_server CMD [ARGS...]: run CMD in the server namespace (directly on
 # loopback), as root.
 in_server() {

@@ -26,20 +26,8 @@ new_ssh() {
 	[ -n "$p" ] && [ "$p" != "$old" ]
 }
 
-# The bridge serving session $1 on the server: a `tether bridge` of this
-# test's bed whose parent is sshd (the session host also shows `tether
-# bridge` in ps, but it is a daemon).
-bridge_of() {
-	local pid
-	for pid in $(pgrep -u "$SSHBED_USER" -f "tether bridge.* $1( |\$)"); do
-		# (Only this world's: another test's bed has the same user.)
-		tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null |
-		    grep -qx "TETHER_TEST_WORLD=$W" || continue
-		case $(ps -o comm= -p "$(ps -o ppid= -p "$pid" | tr -d ' ')") in
-		sshd) echo "$pid" ;;
-		esac
-	done
-}
+# The bridge serving session $1 on the server.
+bridge_of() { sshbed_session_pids bridge "$1"; }
 
 # --- attach or create, environment, detach, reattach
 remote_term t1 basic testhost -- "${INNER_SHELL[@]}"

@@ -42,21 +42,6 @@ grew() {
 	[ "$(last_n "$1")" -ge "$2" ]
 }
 
-# host_of NAME: the session host of NAME, a `tether bridge` process of this
-# world (the host keeps its bridge's command line) whose parent is not
-# sshd (the bridges' is).
-host_of() {
-	local pid
-	for pid in $(pgrep -u "$SSHBED_USER" -f "tether bridge.* $1( |\$)"); do
-		tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null |
-		    grep -qx "TETHER_TEST_WORLD=$W" || continue
-		case $(ps -o comm= -p "$(ps -o ppid= -p "$pid" | tr -d ' ')") in
-		sshd) ;;
-		*) echo "$pid" ;;
-		esac
-	done
-}
-
 # The time since the epoch, in milliseconds.
 now_ms() {
 	date +%s%3N
@@ -183,7 +168,7 @@ finish roam2
 # trips, but the server's kernel acknowledged it: the path works, so the
 # client waits for the answer instead of reconnecting.
 counter busy
-hpid=$(host_of busy)
+hpid=$(sshbed_session_pids host busy)
 ok "busy host: found the session host" test -n "$hpid"
 lost=$(grep -ac 'link lost' "$W/debug.log")
 mark=$(last_n busy)
