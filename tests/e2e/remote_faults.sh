@@ -37,11 +37,6 @@ last_n() {
 	term_text -t "$1" | grep -a '^n [0-9]*$' | tail -n 1 | cut -d' ' -f2
 }
 
-# grew NAME N: the terminal has shown counter line N or a later one.
-grew() {
-	[ "$(last_n "$1")" -ge "$2" ]
-}
-
 # The time since the epoch, in milliseconds.
 now_ms() {
 	date +%s%3N
@@ -156,7 +151,8 @@ type_during roam2
 after_fault roam2 "roam, reconnected"
 mark=$(last_n roam2)
 fault_roam
-ok "roam again: the output resumes" wait_until -t 60 grew roam2 $((mark + 20))
+ok "roam again: the output resumes" \
+    wait_for_output -t roam2 "^n $((mark + 20))\$" 60
 is "$(grep -ac "link lost (the connection's local address is gone)" \
     "$W/debug.log")" 3 \
     "roam again: the reconnected connection is given up at once, too"
@@ -176,7 +172,8 @@ kill -STOP "$hpid"
 ip -n "$SSHBED_NS_CLIENT" addr add 192.0.2.9/32 dev lo
 sleep 2
 kill -CONT "$hpid"
-ok "busy host: the output resumes" wait_until -t 60 grew busy $((mark + 20))
+ok "busy host: the output resumes" \
+    wait_for_output -t busy "^n $((mark + 20))\$" 60
 ip -n "$SSHBED_NS_CLIENT" addr del 192.0.2.9/32 dev lo
 like "$(cat "$W/debug.log")" \
     "no answer yet, but every byte sent was acknowledged: the path works" \
