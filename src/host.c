@@ -1413,6 +1413,9 @@ host_pump(struct host *h, struct conn *c)
 		 * window made a 1 MB window, and frames waited 8 s).
 		 */
 		clean = !c->screen_wait && c->sent - c->acked <= RTT_CLEAN;
+		/* A 1.5 client may hold the ACK of so little (an echo). */
+		if (c->minor >= 5 && c->sent + n - c->acked <= ACK_HOLD_MAX)
+			clean = 0;
 		c->sent += n;
 		if (clean && c->marks < RTT_MARKS) {
 			c->mark_off[c->marks] = c->sent;
