@@ -83,7 +83,8 @@ run_n=0
 MOSH_PORT=60001
 
 # probe_one TOOL COND: one run (COND idle or slow); prints "MEDIAN P99" in
-# ms, or "fail" with the reason as a diagnostic.
+# ms (idle: then "IN OUT", the packets per key the client namespace took
+# and sent), or "fail" with the reason as a diagnostic.
 probe_one() {
 	local tool=$1 cond=$2 conf=$SSHBED_CONFIG rpid='' rc out
 	local -a cmd
@@ -113,12 +114,19 @@ probe_one() {
 		cmd=("$TETHER" --ssh "ssh -F $conf" --remote-tether "$SSHBED_REMOTE_TETHER"
 		    -s "echo$run_n" testhost -- sh -c "$REMOTE") ;;
 	esac
-	in_client "$W/echoprobe" -n "$KEYS" -W "$WARM" -k 10 -T 300 -- "${cmd[@]}" \
-	    >"$W/probe.out" 2>"$W/probe.err" </dev/null
+	# Packets only without the relay, which would count each twice.
+	local -a pk=()
+	[ "$cond" = idle ] && pk=(-P)
+	in_client "$W/echoprobe" -n "$KEYS" -W "$WARM" -k 10 -T 300 "${pk[@]}" \
+	    -- "${cmd[@]}" >"$W/probe.out" 2>"$W/probe.err" </dev/null
 	rc=$?
 	[ -n "$rpid" ] && kill "$rpid" 2>/dev/null && wait "$rpid" 2>/dev/null
 	out=$(awk '$1 == "keys" && $3 == "median_us" {
-	    printf "%.3f %.3f\n", $4 / 1000, $6 / 1000 }' "$W/probe.out")
+	    printf "%.3f %.3f", $4 / 1000, $6 / 1000
+	    for (i = 11; i < NF; i++)
+		if ($i == "pkts_in")
+			printf " %.2f %.2f", $(i + 1) / $2, $(i + 3) / $2
+	    printf "\n" }' "$W/probe.out")
 	if [ -z "$out" ]; then
 		echo fail
 		diag "echo $tool ($cond) failed ($rc): $(head -c 300 "$W/probe.err")"
@@ -141,9 +149,17 @@ for ((r = 1; r <= ROUNDS; r++)); do
 			if [ "$v" = fail ]; then
 				bench_add "echo median, $label" "$t" fail ms lower
 				bench_add "echo p99, $label" "$t" fail ms lower
+				[ "$cond" = idle ] &&
+				    bench_add "packets per keystroke" "$t" fail packets lower
 			else
-				bench_add "echo median, $label" "$t" "${v% *}" ms lower
-				bench_add "echo p99, $label" "$t" "${v#* }" ms lower
+				read -r med p99 pin pout <<<"$v"
+				bench_add "echo median, $label" "$t" "$med" ms lower
+				bench_add "echo p99, $label" "$t" "$p99" ms lower
+				# Both ways: to the client and from it.
+				[ -n "${pout:-}" ] &&
+				    bench_add "packets per keystroke" "$t" \
+				    "$(awk -v a="$pin" -v b="$pout" 'BEGIN { printf "%.2f", a + b }')" \
+				    packets lower
 			fi
 		done
 	done
@@ -174,4 +190,12 @@ for label in idle "+$DELAY ms each way"; do
 		bench_table "echo $m, $label" ms lower "${tools[@]}"
 	done
 done
+bench_text "The network's cost of typing: the TCP segments and UDP datagrams" \
+    "the client's network namespace received and sent while the counted" \
+    "keys of each idle run were typed and echoed (and for 250 ms after the" \
+    "last), per key, both ways together (from /proc/net/snmp; nothing else" \
+    "uses that namespace then). Plain ssh's least is about 2: the key, and" \
+    "its echo, which also acknowledges it; TCP's own acknowledgements ride" \
+    "on the next key or echo."
+bench_table "packets per keystroke" packets lower "${tools[@]}"
 bench_done

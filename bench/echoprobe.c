@@ -33,7 +33,10 @@
  * -c STRING adds " count N" to the line, how often STRING appeared in the
  * output (escape sequences skipped), e.g. a client's notice; -x adds
  * " bytes B secs S", the output read while the keys were typed and how
- * long that took.
+ * long that took. -P adds " pkts_in I pkts_out O": the TCP segments and
+ * UDP datagrams this network namespace received and sent (/proc/net/snmp)
+ * from the first counted key until 250 ms after the last echo, which is
+ * the network's cost of the keystrokes when nothing else uses it.
  *
  * Interrupt mode, -i: the time from Ctrl-C to the prompt while a command
  * floods the terminal. After PROMPT (-w, default READY) it types CMDLINE
@@ -74,6 +77,47 @@
 static const char *keyset =
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
+/*
+ * TCP segments and UDP datagrams this network namespace received and sent
+ * so far, from /proc/net/snmp (a header line, then a line of values, per
+ * protocol); -1 where it cannot be read.
+ */
+static void net_packets(long long *in, long long *out)
+{
+	char head[1024], vals[1024];
+	FILE *f = fopen("/proc/net/snmp", "r");
+
+	*in = *out = -1;
+	if (!f)
+		return;
+	long long tin = -1, tout = -1, uin = -1, uout = -1;
+
+	while (fgets(head, sizeof head, f) && fgets(vals, sizeof vals, f)) {
+		int tcp = strncmp(head, "Tcp:", 4) == 0;
+		int udp = strncmp(head, "Udp:", 4) == 0;
+
+		if (!tcp && !udp)
+			continue;
+		char *hs, *vs, *h = strtok_r(head, " \n", &hs);
+		char *v = strtok_r(vals, " \n", &vs);
+
+		for (; h && v; h = strtok_r(NULL, " \n", &hs),
+		    v = strtok_r(NULL, " \n", &vs)) {
+			long long n = strtoll(v, NULL, 10);
+
+			if (tcp && strcmp(h, "InSegs") == 0) tin = n;
+			if (tcp && strcmp(h, "OutSegs") == 0) tout = n;
+			if (udp && strcmp(h, "InDatagrams") == 0) uin = n;
+			if (udp && strcmp(h, "OutDatagrams") == 0) uout = n;
+		}
+	}
+	fclose(f);
+	if (tin >= 0 && uin >= 0)
+		*in = tin + uin;
+	if (tout >= 0 && uout >= 0)
+		*out = tout + uout;
+}
+
 static pid_t child = -1;
 static int master = -1;
 
@@ -81,7 +125,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: echoprobe [-n KEYS] [-W WARMUP] [-w READY] "
 	    "[-e END] [-k SECS] [-T SECS] [-o FILE] [-K KEYSET] [-c STRING] "
-	    "[-x] -- CMD [ARGS...]\n"
+	    "[-x] [-P] -- CMD [ARGS...]\n"
 	    "       echoprobe -i CMDLINE -f FLOW [-F SECS] [-C SECS] "
 	    "[-w PROMPT] [-p PROMPT2] [-e END] [-T SECS] [-c STRING] [-o FILE] "
 	    "-- CMD [ARGS...]\n");
@@ -471,9 +515,9 @@ int main(int argc, char **argv)
 	const char *icmd = NULL, *flow = NULL, *prompt2 = NULL;
 	char endbuf[64];
 	size_t endlen;
-	int opt, xstats = 0;
+	int opt, xstats = 0, pstats = 0;
 
-	while ((opt = getopt(argc, argv, "+n:W:w:e:k:T:o:K:c:xi:f:F:C:p:")) != -1) {
+	while ((opt = getopt(argc, argv, "+n:W:w:e:k:T:o:K:c:xPi:f:F:C:p:")) != -1) {
 		switch (opt) {
 		case 'n': keys = number(optarg, 1, 1000000, "-n"); break;
 		case 'W': warm = number(optarg, 0, 1000, "-W"); break;
@@ -485,6 +529,7 @@ int main(int argc, char **argv)
 		case 'K': keyset = optarg; break;
 		case 'c': count_s = optarg; break;
 		case 'x': xstats = 1; break;
+		case 'P': pstats = 1; break;
 		case 'i': icmd = optarg; break;
 		case 'f': flow = optarg; break;
 		case 'F': flowsecs = number(optarg, 0, 3600, "-F"); break;
@@ -552,6 +597,7 @@ int main(int argc, char **argv)
 	long total = warm + keys, counted = 0;
 	uint64_t k0 = nread;
 	int64_t tk0 = now_us();
+	long long pin0 = -1, pout0 = -1, pin1 = -1, pout1 = -1;
 
 	for (long i = 0; i < total; i++) {
 		/* A pause of 10-30 ms, reading (and ignoring) late output. */
@@ -561,6 +607,9 @@ int main(int argc, char **argv)
 			die("the client ended after %ld keys", i);
 
 		struct keywait kw = { .key = (unsigned char)keyset[i % (long)nkeys] };
+
+		if (pstats && i == warm)
+			net_packets(&pin0, &pout0);
 		int64_t t0 = now_us(), dl = t0 + keysecs * 1000000;
 
 		if (dl > t_end)
@@ -577,6 +626,13 @@ int main(int argc, char **argv)
 	}
 	uint64_t kbytes = nread - k0;
 	int64_t ktime = now_us() - tk0;
+
+	if (pstats) {
+		/* What the last keys still cause: acknowledgements. */
+		if (pump(now_us() + 250000, ignore_byte, NULL, NULL) < 0)
+			die("the client ended after the last key");
+		net_packets(&pin1, &pout1);
+	}
 
 	if (outfile) {
 		FILE *f = fopen(outfile, "w");
@@ -602,6 +658,8 @@ int main(int argc, char **argv)
 	if (xstats)
 		printf(" bytes %llu secs %.3f", (unsigned long long)kbytes,
 		    (double)ktime / 1e6);
+	if (pstats && pin0 >= 0 && pin1 >= 0)
+		printf(" pkts_in %lld pkts_out %lld", pin1 - pin0, pout1 - pout0);
 	printf("\n");
 	fflush(stdout);
 
