@@ -190,7 +190,7 @@ for label in idle "+$DELAY ms each way"; do
 		bench_table "echo $m, $label" ms lower "${tools[@]}"
 	done
 done
-bench_text "The network's cost of typing: the TCP segments and UDP datagrams" \
+bench_text "" "The network's cost of typing: the TCP segments and UDP datagrams" \
     "the client's network namespace received and sent while the counted" \
     "keys of each idle run were typed and echoed (and for 250 ms after the" \
     "last), per key, both ways together (from /proc/net/snmp; nothing else" \
