@@ -38,13 +38,6 @@
 #define MARKER_PLAIN	"\033[?1049l\033[0m\033[r\033(B\033)B\017"
 #define ACK_BYTES	(64 * 1024)	/* shown, not all: acknowledged this */
 #define ACK_MS		10		/* ... or this often */
-/*
- * A 1.5 host's little output that is all shown (a keystroke's echo, most
- * often) is acknowledged with the next message that goes out anyway (the
- * next keystroke, a PING), or ACK_HOLD_MS late: an ACK of its own cost a
- * packet each way per keystroke (it, and TCP's answer to it).
- */
-#define ACK_HOLD_MS	200
 #define HELLO_TIMEOUT	10000
 #define PING_MS		1000	/* heartbeat while connected */
 #define CONNECT_MS	15000	/* give up on one reconnect attempt */
@@ -102,9 +95,6 @@ struct client {
 	uint64_t	 shown;
 	uint64_t	 acked;
 	uint64_t	 acked_ms;	/* when the last ACK was queued */
-	uint64_t	 hold_ms;	/* an ACK held since; 0: none */
-	int		 ack_now;	/* a jump or skip: no holding its ACK */
-	uint16_t	 host_minor;	/* the host's protocol minor */
 	struct buf	 input;
 	uint64_t	 in_base;
 	uint64_t	 in_sent;
@@ -652,14 +642,12 @@ client_frame(struct client *c, uint8_t type, struct reader *r)
 		c->repaint_fresh = 0;
 		buf_reset(&c->repaint);
 		c->recv = to;
-		c->ack_now = 1;		/* the host waits for it to jump again */
 		return 0;
 	case MSG_SKIP:
 		if (proto_get_skip(r, &from, &to) != 0 || from != c->recv ||
 		    client_skip(c, from, to, NOTICE_LOST) != 0)
 			return -1;
 		c->recv = to;
-		c->ack_now = 1;
 		return 0;
 	case MSG_INPUT_ACK:
 		if (proto_get_u64(r, &off) != 0)
@@ -838,9 +826,6 @@ client_welcome(struct client *c, uint8_t type, struct reader *r)
 		c->shown = w.out_start - w.skipped;
 	c->instance = w.instance;
 	c->recv = c->acked = w.out_start;
-	c->hold_ms = 0;
-	c->ack_now = 0;
-	c->host_minor = w.minor;
 	c->repainting = (w.flags & WELCOME_SCREEN) != 0;
 	c->repaint_fresh = w.resume == RESUME_FRESH;
 	buf_reset(&c->repaint);
@@ -1131,19 +1116,6 @@ client_timers(struct client *c, uint64_t now)
 		client_lost(c, "the link is silent");
 }
 
-/*
- * May the ACK of what is shown wait (ACK_HOLD_MS)? Only a remote client's,
- * to a host that takes no round trip from it (1.5: ACK_HOLD_MAX), of no
- * more than that, all of it shown, and no jump or skip among it.
- */
-static int
-client_may_hold(const struct client *c)
-{
-	return client_remote(c) && c->host_minor >= 5 && !c->finishing &&
-	    !c->ack_now && c->shown == c->recv &&
-	    c->shown - c->acked <= ACK_HOLD_MAX;
-}
-
 /* How long poll may sleep before a timer of the link is due. */
 static int
 client_poll_ms(struct client *c, uint64_t now)
@@ -1166,9 +1138,6 @@ client_poll_ms(struct client *c, uint64_t now)
 		next = c->net_at;
 	if (c->probe_end != 0 && c->probe_end < next)
 		next = c->probe_end;
-	if (c->hold_ms != 0 && c->link == LINK_UP && client_may_hold(c) &&
-	    c->hold_ms + ACK_HOLD_MS < next)
-		next = c->hold_ms + ACK_HOLD_MS;
 	return next <= now ? 0 : (int)(next - now);
 }
 
@@ -1273,17 +1242,9 @@ client_ack(struct client *c)
 	if (c->shown < c->recv && c->shown - c->acked < ACK_BYTES &&
 	    now - c->acked_ms < ACK_MS)
 		return;
-	if (client_may_hold(c) && buf_len(&c->out) == 0) {
-		if (c->hold_ms == 0)
-			c->hold_ms = now;
-		if (now - c->hold_ms < ACK_HOLD_MS)
-			return;
-	}
 	if (proto_put_u64(&c->out, MSG_ACK, c->shown) == 0) {
 		c->acked = c->shown;
 		c->acked_ms = now;
-		c->hold_ms = 0;
-		c->ack_now = 0;
 	}
 }
 

@@ -96,15 +96,6 @@
 #define INPUT_MAX	(4 * 1024 * 1024)
 #define INPUT_HIGH	(1024 * 1024)	/* stop reading input from clients */
 #define READ_CHUNK	(64 * 1024)
-/*
- * An INPUT_ACK waits up to INPUT_ACK_MS for output to go with, as TCP's
- * delayed ACK does: a keystroke's echo and its acknowledgement then leave
- * in one write, one ssh packet, where the acknowledgement alone went
- * first and sshd, ssh and the client handled it ahead of the echo. Input
- * of INPUT_ACK_BYTES or more (a paste) is acknowledged at once.
- */
-#define INPUT_ACK_MS	20
-#define INPUT_ACK_BYTES	(64 * 1024)
 #define HOST_NOTICES	1024	/* lines for the creator, '\n' between */
 
 enum conn_state {
@@ -154,8 +145,6 @@ struct conn {
 	int		 marks;
 	int		 screen_wait;	/* a repaint ahead of the output ... */
 	uint64_t	 screen_off;	/* ... until an ACK of this offset */
-	uint64_t	 in_told;	/* the last INPUT_ACK's offset */
-	uint64_t	 ack_in_ms;	/* ms: an INPUT_ACK owed since; 0: none */
 };
 
 struct host {
@@ -603,7 +592,7 @@ host_attach(struct host *h, struct conn *c, const struct msg_hello *m)
 	w.major = PROTO_MAJOR;
 	w.minor = PROTO_MINOR;
 	w.instance = h->instance;
-	w.in_next = c->in_told = h->in_next;
+	w.in_next = h->in_next;
 	w.rows = h->rows;
 	w.cols = h->cols;
 	w.flags = repaint ? WELCOME_SCREEN : 0;
@@ -799,17 +788,6 @@ host_queued(struct host *h, struct conn *c, int r)
 	return -1;
 }
 
-/* Acknowledge the input accepted so far (see INPUT_ACK_MS). */
-static void
-host_ack_input(struct host *h, struct conn *c)
-{
-	/* (Queueing fails only when c's queue is full: then later.) */
-	if (proto_put_u64(&c->out, MSG_INPUT_ACK, h->in_next) != 0)
-		return;
-	c->in_told = h->in_next;
-	c->ack_in_ms = 0;
-}
-
 /* Handle the first frame of a connection, which must be HELLO. */
 static int
 host_hello(struct host *h, struct conn *c, uint8_t type, struct reader *r)
@@ -975,13 +953,10 @@ host_conn_frames(struct host *h, struct conn *c)
 	}
 	if (!acked_input)
 		return;
-	/* The keys at once, not after another poll; the INPUT_ACK later. */
+	/* The keys at once, not after another poll; then the INPUT_ACK. */
 	if (h->master != -1 && buf_len(&h->input) > 0)
 		host_pty_write(h);
-	if (c->ack_in_ms == 0)
-		c->ack_in_ms = compat_now_ms();
-	if (h->in_next - c->in_told >= INPUT_ACK_BYTES)
-		host_ack_input(h, c);
+	host_queued(h, c, proto_put_u64(&c->out, MSG_INPUT_ACK, h->in_next));
 }
 
 /* Read from a connection and handle every complete frame. */
@@ -1413,19 +1388,12 @@ host_pump(struct host *h, struct conn *c)
 		 * window made a 1 MB window, and frames waited 8 s).
 		 */
 		clean = !c->screen_wait && c->sent - c->acked <= RTT_CLEAN;
-		/* A 1.5 client may hold the ACK of so little (an echo). */
-		if (c->minor >= 5 && c->sent + n - c->acked <= ACK_HOLD_MAX)
-			clean = 0;
 		c->sent += n;
 		if (clean && c->marks < RTT_MARKS) {
 			c->mark_off[c->marks] = c->sent;
 			c->mark_us[c->marks++] = compat_now_us();
 		}
 	}
-	/* An INPUT_ACK goes with whatever else leaves, or when it is due. */
-	if (c->ack_in_ms != 0 && (buf_len(&c->out) > 0 ||
-	    now >= c->ack_in_ms + INPUT_ACK_MS))
-		host_ack_input(h, c);
 	if (h->exited && h->master == -1 && !c->exit_sent &&
 	    c->sent == ring_head(&h->ring)) {
 		proto_put_exit(&c->out, WIFSIGNALED(h->status) ? EXIT_SIGNAL :
@@ -1654,10 +1622,6 @@ host_timeout(struct host *h, uint64_t now)
 	if ((c = h->attached) != NULL && host_typing(h, c, now) &&
 	    c->typed_ms + TYPING_MS < next)
 		next = c->typed_ms + TYPING_MS;
-	/* An INPUT_ACK that found no output to go with. */
-	if ((c = h->attached) != NULL && c->ack_in_ms != 0 &&
-	    c->ack_in_ms + INPUT_ACK_MS < next)
-		next = c->ack_in_ms + INPUT_ACK_MS;
 	if ((c = h->attached) != NULL && c->blocked != 0 && !c->stalled) {
 		if (c->blocked + HOST_STALL_MS < next)
 			next = c->blocked + HOST_STALL_MS;

@@ -17,7 +17,7 @@
 #ifndef PROTO_MAJOR	/* tests/e2e/deploy.sh builds another to test 252 */
 #define PROTO_MAJOR		1	/* bump on any incompatible change */
 #endif
-#define PROTO_MINOR		5	/* bump on compatible additions */
+#define PROTO_MINOR		4	/* bump on compatible additions */
 #define PROTO_MAX_FRAME		(1024 * 1024)
 #define PROTO_CHUNK		(64 * 1024)	/* largest data we send at once */
 #define PROTO_NAME_MAX		64
@@ -25,12 +25,6 @@
 #define PROTO_TITLE_MAX		256
 #define PROTO_WIN_MIN		2	/* window rows and columns: smaller */
 #define PROTO_WIN_MAX		1024	/* or larger sizes are clamped */
-/*
- * (1.5) A client may hold the ACK of output of at most ACK_HOLD_MAX bytes
- * (a keystroke's echo) until it sends something else, for up to 200 ms; a
- * host takes no round trip time from output so small.
- */
-#define ACK_HOLD_MAX		512
 
 #define PROTO_ERR_FRAME		-10	/* frame length out of range */
 #define PROTO_ERR_MAGIC		-11	/* not a tether peer */

@@ -7,7 +7,6 @@
  * the last frame is drawn again. The terminal is a file on descriptor 1
  * while the client runs; the TAP output goes to the real one between.
  */
-#include <sys/socket.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,48 +29,6 @@ static int
 null_connect(void *arg, int attempt, char *why, size_t size)
 {
 	return open("/dev/null", O_WRONLY | O_CLOEXEC);
-}
-
-static int	 peer_fd = -1;	/* the host's end of pair_connect's socket */
-
-static int
-pair_connect(void *arg, int attempt, char *why, size_t size)
-{
-	int	 sv[2];
-
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == -1 ||
-	    fcntl(sv[1], F_SETFL, O_NONBLOCK) == -1)
-		abort();
-	peer_fd = sv[1];
-	return sv[0];
-}
-
-/*
- * What the client sent the host since the last call: the messages' names,
- * a space after each; *acked is the last ACK's offset.
- */
-static void
-sent(char *names, size_t size, uint64_t *acked)
-{
-	static struct buf	 in;
-	struct reader		 r;
-	uint8_t			 type, chunk[4096];
-	size_t			 len;
-	ssize_t			 n;
-
-	if (in.cap == 0)
-		buf_init(&in, 1024 * 1024);
-	while ((n = read(peer_fd, chunk, sizeof chunk)) > 0)
-		if (buf_put(&in, chunk, (size_t)n) != 0)
-			abort();
-	names[0] = '\0';
-	while (proto_frame(&in, &type, &r, &len) == 1) {
-		if (type == MSG_ACK && proto_get_u64(&r, acked) != 0)
-			abort();
-		snprintf(names + strlen(names), size - strlen(names), "%s ",
-		    proto_type_name(type));
-		buf_consume(&in, len);
-	}
 }
 
 static int
@@ -106,10 +63,9 @@ term_end(void)
 	return s;
 }
 
-/* A remote client, welcomed to a fresh session of 24x80 by a host of minor. */
+/* A remote client, welcomed to a fresh session of 24x80. */
 static struct client *
-welcomed_by(struct client_opts *o, uint16_t minor,
-    int (*connect)(void *, int, char *, size_t))
+welcomed(struct client_opts *o)
 {
 	struct msg_welcome	 w;
 	struct client		*c;
@@ -120,12 +76,12 @@ welcomed_by(struct client_opts *o, uint16_t minor,
 	o->where = "host";
 	o->escape = ESCAPE_NONE;
 	o->timeout_ms = 10000;
-	o->connect = connect;
+	o->connect = null_connect;
 	o->lost = again;
 	c = client_test_new(o);
 	memset(&w, 0, sizeof w);
 	w.major = PROTO_MAJOR;
-	w.minor = minor;
+	w.minor = PROTO_MINOR;
 	w.resume = RESUME_FRESH;
 	w.instance = 1;
 	w.rows = 24;
@@ -133,23 +89,11 @@ welcomed_by(struct client_opts *o, uint16_t minor,
 	strcpy(w.name, "s1");
 	buf_init(&b, 1024 * 1024);
 	proto_put_welcome(&b, &w);
-	/* The encoder says our minor: another host's, after the magic. */
-	if (memcmp(buf_ptr(&b) + 5, PROTO_MAGIC, 4) != 0)
-		abort();
-	b.data[b.off + 11] = (uint8_t)(minor >> 8);
-	b.data[b.off + 12] = (uint8_t)minor;
 	proto_put_data(&b, MSG_OUTPUT, 0, "before\r\n", 8);
 	client_test_bytes(c, buf_ptr(&b), buf_len(&b));
 	client_test_turn(c);
 	buf_free(&b);
 	return c;
-}
-
-/* A remote client, welcomed to a fresh session of 24x80. */
-static struct client *
-welcomed(struct client_opts *o)
-{
-	return welcomed_by(o, PROTO_MINOR, null_connect);
 }
 
 /* The host skips [from, to) and sends screen as the frame. */
@@ -332,71 +276,6 @@ test_not_in_place(void)
 	client_test_free(c);
 }
 
-/*
- * The ACK of a keystroke's echo rides with the next message (a 1.5 host):
- * typing costs a packet each way per key, not two.
- */
-static void
-test_held_ack(void)
-{
-	struct client_opts	 o;
-	struct client		*c;
-	char			 names[256], big[601];
-	uint64_t		 acked = 0;
-
-	/* (The terminal is the file only while the client writes to it.) */
-	term_begin();
-	c = welcomed_by(&o, 5, pair_connect);
-	free(term_end());
-	sent(names, sizeof names, &acked);
-	is_str(names, "HELLO ACK ", "an ACK goes with what goes anyway (HELLO)");
-	term_begin();
-	output(c, 8, "k");
-	free(term_end());
-	sent(names, sizeof names, &acked);
-	is_str(names, "", "a 1.5 host's echo, shown: its ACK is held");
-	term_begin();
-	client_test_keys(c, (const uint8_t *)"l", 1);
-	client_test_turn(c);
-	free(term_end());
-	sent(names, sizeof names, &acked);
-	is_str(names, "INPUT ACK ", "and goes with the next keystroke");
-	is_u64(acked, 9, "acknowledging the echo");
-
-	term_begin();
-	output(c, 9, "l");
-	free(term_end());
-	sent(names, sizeof names, &acked);
-	is_str(names, "", "the next echo: held");
-	usleep(250 * 1000);
-	term_begin();
-	client_test_turn(c);
-	free(term_end());
-	sent(names, sizeof names, &acked);
-	is_str(names, "ACK ", "200 ms later it goes alone");
-	is_u64(acked, 10, "for that echo");
-
-	memset(big, 'o', sizeof big - 1);
-	big[sizeof big - 1] = '\0';
-	term_begin();
-	output(c, 10, big);
-	free(term_end());
-	sent(names, sizeof names, &acked);
-	is_str(names, "ACK ", "600 bytes are acknowledged at once");
-	is_u64(acked, 610, "all of them");
-	client_test_free(c);
-	close(peer_fd);
-
-	term_begin();
-	c = welcomed_by(&o, 4, pair_connect);
-	output(c, 8, "k");
-	free(term_end());
-	sent(names, sizeof names, &acked);
-	is_str(names, "HELLO ACK ACK ", "a 1.4 host's echo is acknowledged at once");
-	client_test_free(c);
-	close(peer_fd);
-}
-
 int
 main(void)
 {
@@ -408,6 +287,5 @@ main(void)
 	test_silence_ends_it();
 	test_log_kept();
 	test_not_in_place();
-	test_held_ack();
 	return done_testing();
 }
