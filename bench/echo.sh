@@ -4,9 +4,12 @@
 # a client running on a pseudo-terminal of its own (80x24), to a remote
 # `stty raw -echo isig; printf READY; exec cat`, and times each key's way
 # back; the median and the 99th percentile of each run are recorded. Once
-# on the bed as it is, once with 50 ms added each way by bench/relay, a
+# on the bed as it is (with the packets per key that the client namespace
+# sent and received), once with 50 ms added each way by bench/relay, a
 # userspace delay line (the kernel has no netem) in the client namespace
-# between the clients and the server, for TCP (ssh) and UDP (mosh).
+# between the clients and the server, for TCP (ssh) and UDP (mosh), and
+# once with 2% of the packets lost each way (nftables in the client
+# namespace), with the share of the keys whose echo took over 100 ms.
 #
 #	TETHER=build/tether bash bench/echo.sh [--quick] [--rounds N]
 #
@@ -82,9 +85,27 @@ REMOTE='stty raw -echo isig; printf READY; exec cat'
 run_n=0
 MOSH_PORT=60001
 
-# probe_one TOOL COND: one run (COND idle or slow); prints "MEDIAN P99" in
-# ms (idle: then "IN OUT", the packets per key the client namespace took
-# and sent), or "fail" with the reason as a diagnostic.
+# The lossy link: LOSS percent of the TCP segments and UDP datagrams the
+# client namespace sends, and of those it receives, dropped at random.
+LOSS=2
+loss_on() {
+	in_client nft -f - <<-EOF
+	table inet echoloss {
+		chain o { type filter hook output priority 0; meta l4proto { tcp, udp } numgen random mod 100 < $LOSS drop; }
+		chain i { type filter hook input priority 0; meta l4proto { tcp, udp } numgen random mod 100 < $LOSS drop; }
+	}
+	EOF
+}
+loss_off() {
+	in_client nft delete table inet echoloss 2>/dev/null
+	return 0
+}
+world_on_cleanup loss_off
+
+# probe_one TOOL COND: one run (COND idle, slow or loss); prints "MEDIAN
+# P99" in ms, then for idle "IN OUT", the packets per key the client
+# namespace took and sent, for loss the percentage of keys whose echo took
+# over 100 ms; or "fail" with the reason as a diagnostic.
 probe_one() {
 	local tool=$1 cond=$2 conf=$SSHBED_CONFIG rpid='' rc out
 	local -a cmd
@@ -117,9 +138,12 @@ probe_one() {
 	# Packets only without the relay, which would count each twice.
 	local -a pk=()
 	[ "$cond" = idle ] && pk=(-P)
+	[ "$cond" = loss ] && loss_on
+	rm -f "$W/lat"
 	in_client "$W/echoprobe" -n "$KEYS" -W "$WARM" -k 10 -T 300 "${pk[@]}" \
-	    -- "${cmd[@]}" >"$W/probe.out" 2>"$W/probe.err" </dev/null
+	    -o "$W/lat" -- "${cmd[@]}" >"$W/probe.out" 2>"$W/probe.err" </dev/null
 	rc=$?
+	[ "$cond" = loss ] && loss_off
 	[ -n "$rpid" ] && kill "$rpid" 2>/dev/null && wait "$rpid" 2>/dev/null
 	out=$(awk '$1 == "keys" && $3 == "median_us" {
 	    printf "%.3f %.3f", $4 / 1000, $6 / 1000
@@ -127,6 +151,10 @@ probe_one() {
 		if ($i == "pkts_in")
 			printf " %.2f %.2f", $(i + 1) / $2, $(i + 3) / $2
 	    printf "\n" }' "$W/probe.out")
+	if [ -n "$out" ] && [ "$cond" = loss ]; then
+		out="$out $(awk '$1 > 100000 { n++ } END {
+		    printf "%.1f", NR ? 100 * n / NR : 0 }' "$W/lat")"
+	fi
 	if [ -z "$out" ]; then
 		echo fail
 		diag "echo $tool ($cond) failed ($rc): $(head -c 300 "$W/probe.err")"
@@ -141,9 +169,10 @@ probe_one() {
 # and tether's session end with it, so no run leaves work behind for the
 # next. Idle first, then delayed, within each round.
 for ((r = 1; r <= ROUNDS; r++)); do
-	for cond in idle slow; do
+	for cond in idle slow loss; do
 		label=idle
 		[ "$cond" = slow ] && label="+$DELAY ms each way"
+		[ "$cond" = loss ] && label="$LOSS% loss each way"
 		for t in "${tools[@]}"; do
 			v=$(probe_one "$t" "$cond")
 			if [ "$v" = fail ]; then
@@ -151,16 +180,20 @@ for ((r = 1; r <= ROUNDS; r++)); do
 				bench_add "echo p99, $label" "$t" fail ms lower
 				[ "$cond" = idle ] &&
 				    bench_add "packets per keystroke" "$t" fail packets lower
-			else
-				read -r med p99 pin pout <<<"$v"
-				bench_add "echo median, $label" "$t" "$med" ms lower
-				bench_add "echo p99, $label" "$t" "$p99" ms lower
-				# Both ways: to the client and from it.
-				[ -n "${pout:-}" ] &&
-				    bench_add "packets per keystroke" "$t" \
-				    "$(awk -v a="$pin" -v b="$pout" 'BEGIN { printf "%.2f", a + b }')" \
-				    packets lower
+				[ "$cond" = loss ] &&
+				    bench_add "echoes over 100 ms, $label" "$t" fail % lower
+				continue
 			fi
+			read -r med p99 x1 x2 <<<"$v"
+			bench_add "echo median, $label" "$t" "$med" ms lower
+			bench_add "echo p99, $label" "$t" "$p99" ms lower
+			# Both ways: to the client and from it.
+			[ "$cond" = idle ] && [ -n "${x2:-}" ] &&
+			    bench_add "packets per keystroke" "$t" \
+			    "$(awk -v a="$x1" -v b="$x2" 'BEGIN { printf "%.2f", a + b }')" \
+			    packets lower
+			[ "$cond" = loss ] &&
+			    bench_add "echoes over 100 ms, $label" "$t" "$x1" % lower
 		done
 	done
 done
@@ -190,6 +223,15 @@ for label in idle "+$DELAY ms each way"; do
 		bench_table "echo $m, $label" ms lower "${tools[@]}"
 	done
 done
+bench_text "" "A lossy link: the same runs on the bed with $LOSS% of the TCP segments" \
+    "and UDP datagrams dropped at random each way (nftables in the client" \
+    "namespace), and the share of the keys whose echo took longer than" \
+    "100 ms, where a lost packet waited for TCP's (or mosh's) recovery."
+for m in median p99; do
+	bench_table "echo $m, $LOSS% loss each way" ms lower "${tools[@]}"
+done
+bench_table "echoes over 100 ms, $LOSS% loss each way" % lower "${tools[@]}"
+
 bench_text "" "The network's cost of typing: the TCP segments and UDP datagrams" \
     "the client's network namespace received and sent while the counted" \
     "keys of each idle run were typed and echoed (and for 250 ms after the" \
