@@ -136,12 +136,12 @@ probe_one() {
 		    -s "echo$run_n" testhost -- sh -c "$REMOTE") ;;
 	esac
 	# Packets only without the relay, which would count each twice.
-	local -a pk=()
-	[ "$cond" = idle ] && pk=(-P)
-	[ "$cond" = loss ] && loss_on
-	rm -f "$W/lat"
-	in_client "$W/echoprobe" -n "$KEYS" -W "$WARM" -k 10 -T 300 "${pk[@]}" \
-	    -o "$W/lat" -- "${cmd[@]}" >"$W/probe.out" 2>"$W/probe.err" </dev/null
+	# Under loss, every latency, to count the slow ones.
+	local -a opts=()
+	[ "$cond" = idle ] && opts=(-P)
+	[ "$cond" = loss ] && opts=(-o "$W/lat") && rm -f "$W/lat" && loss_on
+	in_client "$W/echoprobe" -n "$KEYS" -W "$WARM" -k 10 -T 300 "${opts[@]}" \
+	    -- "${cmd[@]}" >"$W/probe.out" 2>"$W/probe.err" </dev/null
 	rc=$?
 	[ "$cond" = loss ] && loss_off
 	[ -n "$rpid" ] && kill "$rpid" 2>/dev/null && wait "$rpid" 2>/dev/null
@@ -168,10 +168,10 @@ probe_one() {
 # Each run ends with its remote cat: ssh+tmux's tmux server, mosh-server
 # and tether's session end with it, so no run leaves work behind for the
 # next. Idle first, then delayed, within each round.
+# (--quick: not the lossy link, to stay within its 5 minutes.)
+conds=(idle slow loss)
+[ -n "$QUICK" ] && conds=(idle slow)
 for ((r = 1; r <= ROUNDS; r++)); do
-	conds=(idle slow loss)
-	# (--quick: not the lossy link, to stay within its 5 minutes.)
-	[ -n "$QUICK" ] && conds=(idle slow)
 	for cond in "${conds[@]}"; do
 		label=idle
 		[ "$cond" = slow ] && label="+$DELAY ms each way"
@@ -226,11 +226,11 @@ for label in idle "+$DELAY ms each way"; do
 		bench_table "echo $m, $label" ms lower "${tools[@]}"
 	done
 done
-[ -z "$QUICK" ] && bench_text "" "A lossy link: the same runs on the bed with $LOSS% of the TCP segments" \
-    "and UDP datagrams dropped at random each way (nftables in the client" \
-    "namespace), and the share of the keys whose echo took longer than" \
-    "100 ms, where a lost packet waited for TCP's (or mosh's) recovery."
 if [ -z "$QUICK" ]; then
+	bench_text "" "A lossy link: the same runs on the bed with $LOSS% of the TCP segments" \
+	    "and UDP datagrams dropped at random each way (nftables in the client" \
+	    "namespace), and the share of the keys whose echo took longer than" \
+	    "100 ms, where a lost packet waited for TCP's (or mosh's) recovery."
 	for m in median p99; do
 		bench_table "echo $m, $LOSS% loss each way" ms lower "${tools[@]}"
 	done
