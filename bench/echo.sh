@@ -13,8 +13,8 @@
 #
 #	TETHER=build/tether bash bench/echo.sh [--quick] [--rounds N]
 #
-# Default: 200 keys per run, 3 rounds (about 8 minutes); --quick: 50
-# keys, 2 rounds, no lossy link (about 70 s). Tools alternate within each
+# Default: 200 keys per run, 3 rounds (about 8 minutes); --quick: 40
+# keys, 2 rounds, no lossy link (about 60 s). Tools alternate within each
 # round: ssh, ssh+tmux, mosh, tether.
 # `isig` is there so that the probe can end every tool the same way, by
 # typing Ctrl-C (cat dies, the remote program ends, each client exits by
@@ -26,7 +26,7 @@ KEYS=200
 WARM=5
 DELAY=50
 if [ -n "$QUICK" ]; then
-	KEYS=50
+	KEYS=40
 	# --quick alone: 2 rounds; an explicit --rounds wins.
 	case " $* " in
 	*" --rounds "*) ;;

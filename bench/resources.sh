@@ -11,7 +11,7 @@
 #		dtach -a, screen -r, tmux attach).
 #   idle wake-ups	context switches (voluntary + not, every thread) and CPU
 #		time (schedstat) of the same processes over a window of
-#		60 s (--quick: 15 s), per minute: detached sessions (each
+#		60 s (--quick: 10 s), per minute: detached sessions (each
 #		attached once through the bed and detached first, as a
 #		real one would be) and attached ones (a client in the client
 #		namespace over ssh), all measured in the same window.
@@ -28,8 +28,8 @@
 #
 # Default: 3 rounds of the 60 s window, 10 attach runs per tool, 1000
 # sessions, 5 `tether ls` and 20 local attaches each way (about 4
-# minutes); --quick: 15 s windows, 5 attach runs, 200 sessions, 10 local
-# attaches (about 80 s). --rounds N sets the number of windows.
+# minutes); --quick: 10 s windows, 5 attach runs, 200 sessions, 10 local
+# attaches (about 65 s). --rounds N sets the number of windows.
 . "$(dirname "$0")/lib.sh"
 bench_init resources "$@"
 
@@ -39,7 +39,7 @@ NSESS=1000
 NLS=5
 NLOCAL=20	# local attaches take milliseconds: more runs, steadier medians
 if [ -n "$QUICK" ]; then
-	WIN=15
+	WIN=10
 	NATTACH=5
 	NSESS=200
 	NLOCAL=10
