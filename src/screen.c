@@ -27,6 +27,7 @@
 
 #define FEED_CHUNK	(16 * 1024)	/* input per call; output <= 3x */
 #define CELL_CHARS	4		/* a base character and 3 combining */
+#define HOLD_MAX	4096		/* an unfinished string held back */
 #define CELL_CONT	0xffffffffu	/* right half of a wide character */
 #define ROW_WRAPPED	(1 << 30)	/* in used: text goes on in the next row */
 #define ROW_USED(u)	((u) & 0xffff)
@@ -164,6 +165,9 @@ struct screen {
 	int		 utf8_have;
 	int		 utf8_need;
 	uint8_t		*scratch;	/* sanitized bytes for libvterm */
+	uint8_t		*held;		/* an OSC or DCS string begun: HOLD_MAX */
+	size_t		 held_len;
+	int		 held_over;	/* the string was longer: not held */
 	struct buf	 line;		/* a row being rendered */
 };
 
@@ -342,10 +346,7 @@ cell_is_blank(const struct cell *c, const struct pen *blank)
 	return c->ch[0] == 0 && pen_equal(&c->pen, blank);
 }
 
-/*
- * One row as bytes, starting and ending with the default pen; trailing
- * blank cells are left out (the terminal has them blank already).
- */
+/* Write c into u as UTF-8; returns how many bytes that took (1 to 4). */
 static size_t
 utf8_encode(uint32_t c, uint8_t *u)
 {
@@ -797,12 +798,15 @@ cb_setpenattr(VTermAttr attr, VTermValue *val, void *user)
  * the bytes after it and, under ASan, uninitialised ones past those (found
  * by fuzz_screen: "ESC ] 0 ; both ESC ^\ \ LF ..." kept the ESC and the
  * line feed, and the repaint's OSC ended early and printed the rest). A
- * terminal ends the OSC at that ESC too.
+ * terminal ends the OSC at that ESC too. libvterm also keeps only the
+ * first bytes of a long string, which may cut a character in two: that
+ * half goes, or the repaint would write broken UTF-8.
  */
 static void
 set_string(char **where, const char *s)
 {
-	size_t	 n;
+	size_t	 n, k;
+	uint8_t	 lead;
 
 	free(*where);
 	*where = NULL;
@@ -816,6 +820,11 @@ set_string(char **where, const char *s)
 		    (unsigned char)s[n + 1] <= 0x9f)
 			break;
 	}
+	for (k = n; k > 0 && n - k < 3 && ((uint8_t)s[k - 1] & 0xc0) == 0x80;)
+		k--;
+	if (k > 0 && (lead = (uint8_t)s[k - 1]) >= 0xc0 &&
+	    n - k + 1 < (size_t)(lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4))
+		n = k - 1;
 	if (n > 0) {
 		*where = xmalloc(n + 1);
 		memcpy(*where, s, n);
@@ -1183,7 +1192,8 @@ scan_byte(struct screen *s, uint8_t c)
 		    sc->inter == ')')) {
 			sc->pending = sc->inter;
 			sc->designate = (char)c;
-		}
+		} else if (c == '8' && sc->inter == '#')
+			sc->pending = '#';	/* DECALN */
 		sc->state = SC_GROUND;
 		return SCAN_KEEP;
 	case SC_CSI:
@@ -1259,6 +1269,90 @@ scan_byte(struct screen *s, uint8_t c)
 }
 
 /*
+ * libvterm's own table of the code points that join the glyph before
+ * them: not in its header, but the model must agree with it on which
+ * characters have no cell of their own.
+ */
+int	vterm_unicode_is_combining(uint32_t);
+
+static int	screen_phantom(struct screen *);
+
+/*
+ * The code point that starts p (valid UTF-8, as sanitize leaves it), and
+ * its length in *n; 0 if len does not hold it all.
+ */
+static uint32_t
+utf8_decode(const uint8_t *p, size_t len, size_t *n)
+{
+	uint32_t	 c = p[0];
+	size_t		 k;
+
+	*n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+	if (*n > len)
+		return 0;
+	if (*n > 1)
+		c &= 0x7f >> *n;
+	for (k = 1; k < *n; k++)
+		c = c << 6 | (p[k] & 0x3f);
+	return c;
+}
+
+/*
+ * Combining characters at the start of a run of text (len bytes at p),
+ * where libvterm 0.1.4 does not join them to the glyph before, do what
+ * tmux does. libvterm joins them only when the cursor stands just right of
+ * the last glyph drawn; otherwise it draws them alone in the cursor's cell,
+ * where the next glyph overwrites them, and when the cursor waits to wrap
+ * after a glyph in the last column it wraps first, so that the model ran a
+ * line ahead of the terminal. tmux adds them to that glyph in the last
+ * column, and otherwise to the cell left of the cursor (a blank one
+ * becomes a space), or drops them in the first column. So the model does
+ * that itself, and libvterm never sees them. Returns how many bytes at p
+ * were taken that way: 0 when libvterm joins them, or p does not start
+ * with a combining character.
+ */
+static size_t
+join_combining(struct screen *s, const uint8_t *p, size_t len)
+{
+	struct grid	*g = &s->grids[s->alt];
+	struct cell	*c = NULL;
+	uint32_t	 cp;
+	size_t		 used = 0, n;
+	int		 k, row, col;
+
+	if (screen_phantom(s)) {
+		row = s->last_row;
+		col = s->last_col;
+	} else {
+		row = s->cursor.row;
+		col = s->cursor.col - 1;
+		if (row == s->last_row && col + 1 == s->last_end)
+			return 0;
+		if (col > 0 && cell_at(g, row, col)->ch[0] == CELL_CONT)
+			col--;
+	}
+	if (row >= 0 && row < g->rows && col >= 0 && col < g->cols) {
+		c = cell_at(g, row, col);
+		if (c->ch[0] == CELL_CONT)
+			c = NULL;
+	}
+	for (k = 0; c != NULL && k < CELL_CHARS && c->ch[k] != 0; k++)
+		;
+	while (used < len && p[used] >= 0xcc &&
+	    (cp = utf8_decode(p + used, len - used, &n)) != 0 &&
+	    vterm_unicode_is_combining(cp)) {
+		if (c != NULL && k == 0)
+			c->ch[k++] = ' ';
+		if (c != NULL && k < CELL_CHARS)	/* more: dropped */
+			c->ch[k++] = cp;
+		used += n;
+	}
+	if (c != NULL && ROW_USED(g->used[row]) < col + 1)
+		g->used[row] = (g->used[row] & ROW_WRAPPED) | (col + 1);
+	return used;
+}
+
+/*
  * The alternate screen of DECSET 47 and 1047, which libvterm 0.1.4 ignores
  * (it knows 1049), as 1049. Leaving keeps the cursor where it is, as it
  * should, at the cost of the cursor saved by DECSC (which 1049 shares).
@@ -1276,6 +1370,44 @@ scan_altscreen(struct screen *s, int on)
 }
 
 /*
+ * After DECALN, which libvterm 0.1.4 draws as a screen of glyphs one after
+ * the other (so that every row looked wrapped into the next) and leaves
+ * the cursor and margins as they were: as in tmux, the rows are rows of
+ * their own, the scrolling region ends and the cursor goes home.
+ */
+static void
+scan_decaln(struct screen *s)
+{
+	static const char	 home[] = "\033[r\033[H";
+	struct grid		*g = &s->grids[s->alt];
+	int			 r;
+
+	for (r = 0; r < g->rows; r++)
+		g->used[r] &= ~ROW_WRAPPED;
+	s->modes.top = s->modes.bottom = 0;
+	vterm_input_write(s->vt, home, sizeof home - 1);
+	s->moved = 1;
+}
+
+/*
+ * Give libvterm the string held back and len bytes at p after it, in one
+ * write when they fit together in HOLD_MAX.
+ */
+static void
+hold_flush(struct screen *s, const uint8_t *p, size_t len)
+{
+	if (s->held_len + len <= HOLD_MAX) {
+		memcpy(s->held + s->held_len, p, len);
+		s->held_len += len;
+		len = 0;
+	}
+	vterm_input_write(s->vt, (const char *)s->held, s->held_len);
+	s->held_len = 0;
+	if (len > 0)
+		vterm_input_write(s->vt, (const char *)p, len);
+}
+
+/*
  * Scan bytes and give them to libvterm. A charset change takes effect
  * only after libvterm has drawn what came before it, so that each glyph is
  * marked with the set it was drawn in.
@@ -1284,13 +1416,36 @@ static void
 scan(struct screen *s, uint8_t *p, size_t len)
 {
 	struct scanner	*sc = &s->scan;
-	size_t		 i, from = 0;
-	int		 cs, what;
+	size_t		 i, from = 0, n, esc_at = SIZE_MAX, str_from = SIZE_MAX;
+	uint32_t	 cp;
+	int		 cs, what, text = 0, instr;
 
 	for (i = 0; i < len; i++) {
 		/* Plain text is most of it: skip to the next control. */
-		if (sc->state == SC_GROUND && p[i] >= 0x20)
+		if (sc->state == SC_GROUND && p[i] >= 0x20) {
+			/*
+			 * A run of text that starts with a combining
+			 * character: draw what came before, and see where
+			 * it goes (join_combining).
+			 */
+			if (!text && p[i] >= 0xcc &&
+			    (cp = utf8_decode(p + i, len - i, &n)) != 0 &&
+			    vterm_unicode_is_combining(cp)) {
+				vterm_input_write(s->vt, (const char *)p + from,
+				    i - from);
+				from = i;
+				if ((n = join_combining(s, p + i, len - i)) > 0) {
+					from = i + n;
+					i += n - 1;
+				}
+			}
+			text = 1;
 			continue;
+		}
+		text = 0;
+		instr = sc->state == SC_STR || sc->state == SC_STR_ESC;
+		if (p[i] == 0x1b && sc->state != SC_STR)
+			esc_at = i;
 		if ((what = scan_byte(s, p[i])) == SCAN_REP) {
 			/*
 			 * libvterm 0.1.4 loops forever on REP (CSI b) when
@@ -1305,6 +1460,19 @@ scan(struct screen *s, uint8_t *p, size_t len)
 				p[i] = 0x18;
 		} else if (what != SCAN_KEEP)
 			p[i] = what == SCAN_CANCEL ? 0x18 : 0x00;
+		if (!instr && sc->state == SC_STR && !sc->hide)
+			str_from = esc_at != SIZE_MAX && esc_at >= from &&
+			    esc_at + 1 == i ? esc_at : i;
+		else if (instr && sc->state != SC_STR &&
+		    sc->state != SC_STR_ESC) {
+			/* A string held back from an earlier read ends. */
+			str_from = SIZE_MAX;
+			s->held_over = 0;
+			if (s->held_len > 0) {
+				hold_flush(s, p + from, i + 1 - from);
+				from = i + 1;
+			}
+		}
 		if ((cs = sc->pending) == 0)
 			continue;
 		sc->pending = 0;
@@ -1316,8 +1484,31 @@ scan(struct screen *s, uint8_t *p, size_t len)
 			s->modes.gl = cs == 0x0e;
 		else if (cs == 'm')
 			s->modes.sgr = sc->sgr;
+		else if (cs == '#')
+			scan_decaln(s);
 		else
 			s->modes.g[cs == ')'] = sc->designate;
+	}
+	/*
+	 * A string still open: libvterm 0.1.4 loses a title whose OSC comes
+	 * in two writes, so the string waits here for its end, unless it
+	 * grows too long for a title (those go to libvterm as they come).
+	 */
+	if ((sc->state == SC_STR || sc->state == SC_STR_ESC) && !sc->hide &&
+	    !s->held_over && (s->held_len > 0 || str_from != SIZE_MAX)) {
+		if (s->held_len == 0) {
+			vterm_input_write(s->vt, (const char *)p + from,
+			    str_from - from);
+			from = str_from;
+		}
+		if (s->held_len + (len - from) <= HOLD_MAX) {
+			memcpy(s->held + s->held_len, p + from, len - from);
+			s->held_len += len - from;
+			return;
+		}
+		hold_flush(s, p + from, len - from);
+		s->held_over = 1;
+		return;
 	}
 	if (from < len)
 		vterm_input_write(s->vt, (const char *)p + from, len - from);
@@ -1617,6 +1808,7 @@ screen_new(uint16_t rows, uint16_t cols, size_t history)
 	if (history > 0)
 		s->hist = xcalloc(history, sizeof *s->hist);
 	s->scratch = xmalloc(3 * FEED_CHUNK + 16);
+	s->held = xmalloc(HOLD_MAX);
 	buf_init(&s->line, 4096 * CELL_BYTES + 16);
 	vterm_state_set_callbacks(s->state, &screen_callbacks, s);
 	vterm_state_set_bold_highbright(s->state, 0);
@@ -1644,6 +1836,7 @@ screen_free(struct screen *s)
 	free(s->title);
 	free(s->icon);
 	free(s->scratch);
+	free(s->held);
 	buf_free(&s->line);
 	free(s);
 }
@@ -1694,7 +1887,7 @@ screen_memory(const struct screen *s)
 
 	n += 2 * (size_t)s->rows * (size_t)s->cols * sizeof(struct cell);
 	n += s->hist_max * sizeof *s->hist + s->hist_bytes;
-	n += 3 * FEED_CHUNK + 16;
+	n += 3 * FEED_CHUNK + 16 + HOLD_MAX;
 	return n;
 }
 

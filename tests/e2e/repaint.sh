@@ -427,6 +427,58 @@ check_same "full last column: the next character wraps" pw-ref pw-sub
 run "$TETHER" kill pw
 term_forget pw-ref
 
+# A combining character written apart from the glyph in the last column
+# of a line: xterm and tmux join it to that glyph, with the cursor still
+# waiting to wrap, so the line end after it leaves no blank line. (It is
+# written after the program's first output has been read, so the model
+# gets it apart too.) A fresh attach must show the same.
+printf '\e[5;1H%se' "$(printf 'w%.0s' $(seq 1 79))" >"$W/cb.p1"
+printf '\xcc\x81\r\nnext' >"$W/cb.p2"
+pair cb 80 24 -- "${DRV[@]}" @T@ "$W/cb.p1" "$W/cb.p2"
+drawn cb
+touch "$W/cb.ref.go2" "$W/cb.ses.go2"
+drawn cb p2
+term_start cb-sub 80 24 "$TETHER" attach cb
+check_same "a combining character written apart, at the last column" \
+    cb-ref cb-sub
+run "$TETHER" kill cb
+term_forget cb-ref
+
+# Combining characters with no glyph just before them: after an index (IND)
+# (joined to the blank cell left of the cursor), in the first column
+# (dropped) and after a cursor move (joined to the cell left of it).
+printf 'm\e[1m\eD\xcc\x8aX\e[0m\r\n\xcc\x81z ab\e[C\xcc\x82Y' >"$W/lc.p1"
+pair lc 80 24 -- "${DRV[@]}" @T@ "$W/lc.p1"
+drawn lc
+term_start lc-sub 80 24 "$TETHER" attach lc
+check_same "combining characters with no glyph before them" lc-ref lc-sub
+run "$TETHER" kill lc
+term_forget lc-ref
+
+# The screen alignment test (DECALN): a screen of E, rows of their own, the
+# scrolling region gone and the cursor home.
+printf '\e[2;3r\e[3;5Habc\e#8X' >"$W/al.p1"
+pair al 80 24 -- "${DRV[@]}" @T@ "$W/al.p1"
+drawn al
+term_start al-sub 80 24 "$TETHER" attach al
+check_same "DECALN" al-ref al-sub
+check_hist "DECALN" al-ref al-sub
+run "$TETHER" kill al
+term_forget al-ref
+
+# A title whose OSC the program writes in two parts, read apart by the
+# session host: a fresh attach shows the title all the same.
+printf 'title in parts\e]2;half a' >"$W/tp.p1"
+printf ' title\e\\' >"$W/tp.p2"
+pair tp 80 24 -- "${DRV[@]}" @T@ "$W/tp.p1" "$W/tp.p2"
+drawn tp
+touch "$W/tp.ref.go2" "$W/tp.ses.go2"
+drawn tp p2
+term_start tp-sub 80 24 "$TETHER" attach tp
+check_same "a title written in two parts" tp-ref tp-sub
+run "$TETHER" kill tp
+term_forget tp-ref
+
 # Editing in place: insert and delete characters and lines, erase
 # characters, in line and in display, repeat the last character (REP,
 # which ncurses uses for xterm-256color).

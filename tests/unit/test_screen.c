@@ -696,6 +696,144 @@ test_wide_cut(void)
 	screen_free(s);
 }
 
+/*
+ * A combining character for the glyph in the last column, fed apart from
+ * it: xterm and tmux add it to that glyph and still wait to wrap; libvterm
+ * 0.1.4 alone would wrap first, so the model would run a line ahead.
+ */
+static void
+test_combining_at_edge(void)
+{
+	struct screen	*s = screen_new(4, 10, 10);
+	char		*r;
+
+	feed(s, "abcdefghie");
+	feed(s, "\xcc\x81");
+	feed(s, "\r\nnext");
+	r = repaint(s);
+	ok(strstr(r, "abcdefghie\xcc\x81\r\nnext") != NULL &&
+	    strstr(r, "\033[2;5H") != NULL,
+	    "a combining character fed apart joins the glyph in the last column");
+	ok(fixed_point(s, 4, 10, 10), "combining at the edge: a fixed point");
+	free(r);
+	screen_free(s);
+
+	s = screen_new(4, 10, 10);
+	feed(s, "abcdefgh\xe5\xad\x97\033[1m\xcc\x81\xcc\x82\033[0m");
+	feed(s, "Z");
+	r = repaint(s);
+	ok(strstr(r, "abcdefgh\xe5\xad\x97\xcc\x81\xcc\x82Z\r\n") != NULL &&
+	    strstr(r, "\033[2;2H") != NULL,
+	    "after a control, on a wide glyph, and still waiting to wrap");
+	ok(fixed_point(s, 4, 10, 10), "and a fixed point");
+	free(r);
+	screen_free(s);
+
+	s = screen_new(4, 10, 10);
+	feed(s, "abcde");
+	feed(s, "\xcc\x81");
+	r = repaint(s);
+	ok(strstr(r, "abcde\xcc\x81\r\n") != NULL,
+	    "away from the edge libvterm joins them itself");
+	free(r);
+	screen_free(s);
+
+	/* As tmux 3.3a shows them. */
+	s = screen_new(4, 10, 10);
+	feed(s, "m\033[1m\n\xcc\x8aX\033[0m\r\n\xcc\x81z ab\033[C\xcc\x82Y");
+	r = repaint(s);
+	ok(strstr(r, "m\r\n \xcc\x8a\033[0;1mX\033[0m\r\nz ab \xcc\x82Y\r\n")
+	    != NULL, "alone, they join the cell left of the cursor (blank: a "
+	    "space), or go in the first column");
+	ok(fixed_point(s, 4, 10, 10), "and the repaint is a fixed point");
+	free(r);
+	screen_free(s);
+}
+
+/*
+ * A title with a NUL in it: libvterm 0.1.4 keeps only its first 64 bytes
+ * then ("2;" too), and a character cut there goes.
+ */
+static void
+test_title_cut(void)
+{
+	static const char in[] = "\033]2;a "
+	    "llllllllllllllllllllllllllllllllllllllllllllllllllllllllll"
+	    "\xef\xbf\xbd\xef\xbf\xbd\0z\a";
+	struct screen	*s = screen_new(4, 10, 10);
+
+	screen_feed(s, in, sizeof in - 1);
+	ok(strcmp(screen_title(s),
+	    "a llllllllllllllllllllllllllllllllllllllllllllllllllllllllll") == 0,
+	    "a title cut inside a character ends before it");
+	ok(fixed_point(s, 4, 10, 10), "title cut: the repaint is a fixed point");
+	screen_free(s);
+}
+
+/*
+ * A title whose OSC is cut by a read, anywhere (libvterm 0.1.4 loses it
+ * then), or comes in three reads; one far too long for a title is passed
+ * on as it comes and leaves the model working.
+ */
+static void
+test_title_split(void)
+{
+	const char	*seq = "\033]2;a title \xe2\x9c\x93\033\\";
+	struct screen	*s;
+	char		*big, *r;
+	size_t		 k, n = strlen(seq), bad = 0;
+
+	for (k = 1; k < n; k++) {
+		s = screen_new(4, 10, 10);
+		feed(s, "x");
+		screen_feed(s, seq, k);
+		screen_feed(s, seq + k, n - k);
+		feed(s, "y");
+		r = repaint(s);
+		if (strcmp(screen_title(s), "a title \xe2\x9c\x93") != 0 ||
+		    strstr(r, "xy") == NULL)
+			bad++;
+		free(r);
+		screen_free(s);
+	}
+	ok(bad == 0, "a title cut by a read at any of %zu places is kept", n - 1);
+	s = screen_new(4, 10, 10);
+	feed(s, "\033]0;one");
+	feed(s, " two");
+	feed(s, " three\aok");
+	ok(strcmp(screen_title(s), "one two three") == 0,
+	    "a title in three reads is kept");
+	big = malloc(20000);
+	memset(big, 'z', 19999);
+	big[19999] = '\0';
+	feed(s, "\033]2;");
+	feed(s, big);
+	feed(s, big);
+	feed(s, "\a\033]2;after\a!");
+	ok(strcmp(screen_title(s), "after") == 0,
+	    "a string too long to hold is passed on, and the next title kept");
+	ok(fixed_point(s, 4, 10, 10), "and the repaint is a fixed point");
+	free(big);
+	screen_free(s);
+}
+
+/* DECALN: rows of their own, the region ended and the cursor home (tmux). */
+static void
+test_decaln(void)
+{
+	struct screen	*s = screen_new(4, 10, 10);
+	char		*r;
+
+	feed(s, "\033[2;3r\033[3;5Habc\033#8X");
+	r = repaint(s);
+	ok(strstr(r, "XEEEEEEEEE\r\nEEEEEEEEEE\r\n") != NULL &&
+	    strstr(r, "\033[1;2H") != NULL && strstr(r, "\033[2;3r") == NULL,
+	    "DECALN: rows apart, the cursor home, no region");
+	ok(fixed_point(s, 4, 10, 10), "DECALN: the repaint is a fixed point");
+	free(r);
+	screen_free(s);
+}
+
 int
 main(void)
 {
@@ -712,5 +850,9 @@ main(void)
 	test_redraw();
 	test_title_controls();
 	test_wide_cut();
+	test_combining_at_edge();
+	test_title_cut();
+	test_title_split();
+	test_decaln();
 	return done_testing();
 }
