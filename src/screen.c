@@ -165,9 +165,9 @@ struct screen {
 	int		 utf8_have;
 	int		 utf8_need;
 	uint8_t		*scratch;	/* sanitized bytes for libvterm */
-	uint8_t		*held;		/* an OSC or DCS string begun: HOLD_MAX */
+	uint8_t		*held;		/* an OSC or DCS string: HOLD_MAX */
 	size_t		 held_len;
-	int		 held_over;	/* the string was longer: not held */
+	int		 holding;	/* gathering a string into held */
 	struct buf	 line;		/* a row being rendered */
 };
 
@@ -525,7 +525,8 @@ cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 	c->pen = s->pen;
 	c->pen.attrs |= s->modes.sgr;
 	c->acs = 0;
-	if (s->modes.g[s->modes.gl] == '0' && info->chars[1] == 0 &&
+	/* Line drawing, with whatever combining characters came with it. */
+	if (s->modes.g[s->modes.gl] == '0' &&
 	    (c->ch[0] == 0x5f ? 0 : (k = (int)dec_ascii(c->ch[0])) != 0)) {
 		c->ch[0] = (uint32_t)k;
 		c->acs = 1;
@@ -798,15 +799,12 @@ cb_setpenattr(VTermAttr attr, VTermValue *val, void *user)
  * the bytes after it and, under ASan, uninitialised ones past those (found
  * by fuzz_screen: "ESC ] 0 ; both ESC ^\ \ LF ..." kept the ESC and the
  * line feed, and the repaint's OSC ended early and printed the rest). A
- * terminal ends the OSC at that ESC too. libvterm also keeps only the
- * first bytes of a long string, which may cut a character in two: that
- * half goes, or the repaint would write broken UTF-8.
+ * terminal ends the OSC at that ESC too.
  */
 static void
 set_string(char **where, const char *s)
 {
-	size_t	 n, k;
-	uint8_t	 lead;
+	size_t	 n;
 
 	free(*where);
 	*where = NULL;
@@ -820,11 +818,6 @@ set_string(char **where, const char *s)
 		    (unsigned char)s[n + 1] <= 0x9f)
 			break;
 	}
-	for (k = n; k > 0 && n - k < 3 && ((uint8_t)s[k - 1] & 0xc0) == 0x80;)
-		k--;
-	if (k > 0 && (lead = (uint8_t)s[k - 1]) >= 0xc0 &&
-	    n - k + 1 < (size_t)(lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4))
-		n = k - 1;
 	if (n > 0) {
 		*where = xmalloc(n + 1);
 		memcpy(*where, s, n);
@@ -1297,19 +1290,26 @@ utf8_decode(const uint8_t *p, size_t len, size_t *n)
 	return c;
 }
 
+/* Is p (3 bytes) a combining mark libvterm 0.1.4 counts as wide? */
+static int
+wide_mark(const uint8_t *p)
+{
+	return (p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xaf) ||
+	    (p[1] == 0x82 && (p[2] == 0x99 || p[2] == 0x9a));
+}
+
 /*
- * Combining characters at the start of a run of text (len bytes at p),
- * where libvterm 0.1.4 does not join them to the glyph before, do what
- * tmux does. libvterm joins them only when the cursor stands just right of
- * the last glyph drawn; otherwise it draws them alone in the cursor's cell,
- * where the next glyph overwrites them, and when the cursor waits to wrap
- * after a glyph in the last column it wraps first, so that the model ran a
- * line ahead of the terminal. tmux adds them to that glyph in the last
- * column, and otherwise to the cell left of the cursor (a blank one
- * becomes a space), or drops them in the first column. So the model does
- * that itself, and libvterm never sees them. Returns how many bytes at p
- * were taken that way: 0 when libvterm joins them, or p does not start
- * with a combining character.
+ * Combining characters at the start of a run of text (len bytes at p) go
+ * where tmux puts them. libvterm 0.1.4 joins them to the glyph before only
+ * when the cursor stands just right of the last glyph drawn; otherwise it
+ * draws them alone in the cursor's cell, where the next glyph overwrites
+ * them, and when the cursor waits to wrap after a glyph in the last column
+ * it wraps first, so that the model ran a line ahead of the terminal. tmux
+ * adds them to that last glyph, or else to the cell left of the cursor (a
+ * blank one becomes a space), or drops them in the first column. So the
+ * model does that itself, and libvterm never sees them. Returns how many
+ * bytes at p were taken that way: 0 when p does not start with a combining
+ * character.
  */
 static size_t
 join_combining(struct screen *s, const uint8_t *p, size_t len)
@@ -1320,14 +1320,13 @@ join_combining(struct screen *s, const uint8_t *p, size_t len)
 	size_t		 used = 0, n;
 	int		 k, row, col;
 
-	if (screen_phantom(s)) {
+	if (screen_phantom(s) || (s->cursor.row == s->last_row &&
+	    s->cursor.col == s->last_end)) {
 		row = s->last_row;
 		col = s->last_col;
 	} else {
 		row = s->cursor.row;
 		col = s->cursor.col - 1;
-		if (row == s->last_row && col + 1 == s->last_end)
-			return 0;
 		if (col > 0 && cell_at(g, row, col)->ch[0] == CELL_CONT)
 			col--;
 	}
@@ -1390,21 +1389,20 @@ scan_decaln(struct screen *s)
 }
 
 /*
- * Give libvterm the string held back and len bytes at p after it, in one
- * write when they fit together in HOLD_MAX.
+ * Add c to the string gathered in held. One too long for a title (sixel
+ * images in DCS, clipboard data in OSC 52) goes to libvterm as it comes:
+ * what was gathered now, the rest by scan as usual.
  */
 static void
-hold_flush(struct screen *s, const uint8_t *p, size_t len)
+hold_add(struct screen *s, uint8_t c)
 {
-	if (s->held_len + len <= HOLD_MAX) {
-		memcpy(s->held + s->held_len, p, len);
-		s->held_len += len;
-		len = 0;
+	if (s->held_len < HOLD_MAX) {
+		s->held[s->held_len++] = c;
+		return;
 	}
 	vterm_input_write(s->vt, (const char *)s->held, s->held_len);
 	s->held_len = 0;
-	if (len > 0)
-		vterm_input_write(s->vt, (const char *)p, len);
+	s->holding = 0;
 }
 
 /*
@@ -1416,7 +1414,7 @@ static void
 scan(struct screen *s, uint8_t *p, size_t len)
 {
 	struct scanner	*sc = &s->scan;
-	size_t		 i, from = 0, n, esc_at = SIZE_MAX, str_from = SIZE_MAX;
+	size_t		 i, from = 0, n, esc_at = SIZE_MAX, k;
 	uint32_t	 cp;
 	int		 cs, what, text = 0, instr;
 
@@ -1439,7 +1437,27 @@ scan(struct screen *s, uint8_t *p, size_t len)
 					i += n - 1;
 				}
 			}
+			/*
+			 * libvterm adds the width of a combining mark it
+			 * also counts as wide (U+302A-U+302F, and the kana
+			 * voicing marks U+3099 and U+309A of decomposed
+			 * Japanese) to its glyph's: one of those in a run
+			 * goes to the glyph before it here instead, which
+			 * keeps its width, as in tmux.
+			 */
+			if (text && p[i] == 0xe3 && i + 2 < len &&
+			    wide_mark(p + i)) {
+				vterm_input_write(s->vt, (const char *)p + from,
+				    i - from);
+				from = i + join_combining(s, p + i, len - i);
+				i = from - 1;
+				text = 0;
+				continue;
+			}
 			text = 1;
+			/* The rest of the run, up to a control or a mark. */
+			while (i + 1 < len && p[i + 1] >= 0x20 && p[i + 1] != 0xe3)
+				i++;
 			continue;
 		}
 		text = 0;
@@ -1460,18 +1478,42 @@ scan(struct screen *s, uint8_t *p, size_t len)
 				p[i] = 0x18;
 		} else if (what != SCAN_KEEP)
 			p[i] = what == SCAN_CANCEL ? 0x18 : 0x00;
-		if (!instr && sc->state == SC_STR && !sc->hide)
-			str_from = esc_at != SIZE_MAX && esc_at >= from &&
+		/*
+		 * Strings (OSC, DCS) are gathered in held and given to
+		 * libvterm whole once they end: it loses a title whose OSC
+		 * comes in two writes, which happens whenever a read of the
+		 * pty ends inside one. C0 controls inside them are dropped,
+		 * as tmux ignores them (libvterm would carry them out).
+		 */
+		if (!instr && sc->state == SC_STR && !sc->hide) {
+			k = esc_at != SIZE_MAX && esc_at >= from &&
 			    esc_at + 1 == i ? esc_at : i;
-		else if (instr && sc->state != SC_STR &&
-		    sc->state != SC_STR_ESC) {
-			/* A string held back from an earlier read ends. */
-			str_from = SIZE_MAX;
-			s->held_over = 0;
-			if (s->held_len > 0) {
-				hold_flush(s, p + from, i + 1 - from);
-				from = i + 1;
+			vterm_input_write(s->vt, (const char *)p + from,
+			    k - from);
+			s->held_len = 0;
+			s->holding = 1;
+			while (k <= i && s->holding)
+				hold_add(s, p[k++]);
+			from = s->holding ? i + 1 : k;
+			continue;
+		}
+		if (instr && s->holding) {
+			if (sc->state == SC_STR || sc->state == SC_STR_ESC) {
+				if (p[i] >= 0x20 || p[i] == 0x1b)
+					hold_add(s, p[i]);
+				from = s->holding ? i + 1 : i;
+				continue;
 			}
+			/* Its end. */
+			hold_add(s, p[i]);
+			if (s->holding) {
+				vterm_input_write(s->vt,
+				    (const char *)s->held, s->held_len);
+				s->held_len = 0;
+				s->holding = 0;
+				from = i + 1;
+			} else
+				from = i;
 		}
 		if ((cs = sc->pending) == 0)
 			continue;
@@ -1488,27 +1530,6 @@ scan(struct screen *s, uint8_t *p, size_t len)
 			scan_decaln(s);
 		else
 			s->modes.g[cs == ')'] = sc->designate;
-	}
-	/*
-	 * A string still open: libvterm 0.1.4 loses a title whose OSC comes
-	 * in two writes, so the string waits here for its end, unless it
-	 * grows too long for a title (those go to libvterm as they come).
-	 */
-	if ((sc->state == SC_STR || sc->state == SC_STR_ESC) && !sc->hide &&
-	    !s->held_over && (s->held_len > 0 || str_from != SIZE_MAX)) {
-		if (s->held_len == 0) {
-			vterm_input_write(s->vt, (const char *)p + from,
-			    str_from - from);
-			from = str_from;
-		}
-		if (s->held_len + (len - from) <= HOLD_MAX) {
-			memcpy(s->held + s->held_len, p + from, len - from);
-			s->held_len += len - from;
-			return;
-		}
-		hold_flush(s, p + from, len - from);
-		s->held_over = 1;
-		return;
 	}
 	if (from < len)
 		vterm_input_write(s->vt, (const char *)p + from, len - from);

@@ -446,8 +446,11 @@ term_forget cb-ref
 
 # Combining characters with no glyph just before them: after an index (IND)
 # (joined to the blank cell left of the cursor), in the first column
-# (dropped) and after a cursor move (joined to the cell left of it).
+# (dropped) and after a cursor move (joined to the cell left of it); and
+# marks that libvterm counts as wide (a decomposed kana's voicing mark),
+# which add no width to their glyph.
 printf 'm\e[1m\eD\xcc\x8aX\e[0m\r\n\xcc\x81z ab\e[C\xcc\x82Y' >"$W/lc.p1"
+printf '\r\n\xe3\x81\x8b\xe3\x82\x99X\xef\xbf\xbd\xe3\x80\xaaY' >>"$W/lc.p1"
 pair lc 80 24 -- "${DRV[@]}" @T@ "$W/lc.p1"
 drawn lc
 term_start lc-sub 80 24 "$TETHER" attach lc
@@ -467,9 +470,10 @@ run "$TETHER" kill al
 term_forget al-ref
 
 # A title whose OSC the program writes in two parts, read apart by the
-# session host: a fresh attach shows the title all the same.
+# session host, with a line feed inside (which tmux ignores there): a fresh
+# attach shows the title all the same.
 printf 'title in parts\e]2;half a' >"$W/tp.p1"
-printf ' title\e\\' >"$W/tp.p2"
+printf ' ti\ntle\e\\' >"$W/tp.p2"
 pair tp 80 24 -- "${DRV[@]}" @T@ "$W/tp.p1" "$W/tp.p2"
 drawn tp
 touch "$W/tp.ref.go2" "$W/tp.ses.go2"

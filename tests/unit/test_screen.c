@@ -748,25 +748,42 @@ test_combining_at_edge(void)
 	ok(fixed_point(s, 4, 10, 10), "and the repaint is a fixed point");
 	free(r);
 	screen_free(s);
+
+	/* Decomposed kana: the voicing mark adds no width (tmux). */
+	s = screen_new(4, 10, 10);
+	feed(s, "\xe3\x81\x8b\xe3\x82\x99X\xef\xbf\xbd\xe3\x80\xaaY");
+	r = repaint(s);
+	ok(strstr(r, "\xe3\x81\x8b\xe3\x82\x99X\xef\xbf\xbd\xe3\x80\xaaY\r\n")
+	    != NULL && strstr(r, "\033[1;6H") != NULL,
+	    "a combining mark libvterm counts as wide keeps its glyph's width");
+	ok(fixed_point(s, 4, 10, 10), "and the repaint is a fixed point");
+	free(r);
+	screen_free(s);
 }
 
 /*
- * A title with a NUL in it: libvterm 0.1.4 keeps only its first 64 bytes
- * then ("2;" too), and a character cut there goes.
+ * A title with C0 controls in it: tmux ignores them (libvterm carried them
+ * out, and a NUL made it keep only the first 64 bytes of the string).
  */
 static void
-test_title_cut(void)
+test_title_controls_inside(void)
 {
 	static const char in[] = "\033]2;a "
 	    "llllllllllllllllllllllllllllllllllllllllllllllllllllllllll"
-	    "\xef\xbf\xbd\xef\xbf\xbd\0z\a";
+	    "\xef\xbf\xbd\0z\n\rq\a";
 	struct screen	*s = screen_new(4, 10, 10);
+	char		*r;
 
+	feed(s, "\033[4;1H");
 	screen_feed(s, in, sizeof in - 1);
-	ok(strcmp(screen_title(s),
-	    "a llllllllllllllllllllllllllllllllllllllllllllllllllllllllll") == 0,
-	    "a title cut inside a character ends before it");
-	ok(fixed_point(s, 4, 10, 10), "title cut: the repaint is a fixed point");
+	ok(strcmp(screen_title(s), "a "
+	    "llllllllllllllllllllllllllllllllllllllllllllllllllllllllll"
+	    "\xef\xbf\xbdzq") == 0, "C0 controls inside a title are dropped");
+	r = repaint(s);
+	ok(screen_history_total(s) == 0 && strstr(r, "\033[4;1H") != NULL,
+	    "and not carried out");
+	ok(fixed_point(s, 4, 10, 10), "and the repaint is a fixed point");
+	free(r);
 	screen_free(s);
 }
 
@@ -851,7 +868,7 @@ main(void)
 	test_title_controls();
 	test_wide_cut();
 	test_combining_at_edge();
-	test_title_cut();
+	test_title_controls_inside();
 	test_title_split();
 	test_decaln();
 	return done_testing();
