@@ -1422,31 +1422,22 @@ scan(struct screen *s, uint8_t *p, size_t len)
 		/* Plain text is most of it: skip to the next control. */
 		if (sc->state == SC_GROUND && p[i] >= 0x20) {
 			/*
-			 * A run of text that starts with a combining
-			 * character: draw what came before, and see where
-			 * it goes (join_combining).
+			 * A combining character that starts a run of text,
+			 * or follows an ASCII character in one: draw what
+			 * came before, and see where it goes (join_combining).
+			 * libvterm decodes ASCII and UTF-8 apart once G0 was
+			 * designated (as sgr0 does for xterm, ESC ( B), so
+			 * that there too a mark is a run of its own. And it
+			 * adds the width of a combining mark it also counts
+			 * as wide (U+302A-U+302F, and the kana voicing marks
+			 * U+3099 and U+309A of decomposed Japanese) to its
+			 * glyph's: those go to the glyph before them here,
+			 * which keeps its width, as in tmux.
 			 */
-			if (!text && p[i] >= 0xcc &&
+			if (p[i] >= 0xcc && (!text || p[i - 1] < 0x80 ||
+			    (p[i] == 0xe3 && i + 2 < len && wide_mark(p + i))) &&
 			    (cp = utf8_decode(p + i, len - i, &n)) != 0 &&
 			    vterm_unicode_is_combining(cp)) {
-				vterm_input_write(s->vt, (const char *)p + from,
-				    i - from);
-				from = i;
-				if ((n = join_combining(s, p + i, len - i)) > 0) {
-					from = i + n;
-					i += n - 1;
-				}
-			}
-			/*
-			 * libvterm adds the width of a combining mark it
-			 * also counts as wide (U+302A-U+302F, and the kana
-			 * voicing marks U+3099 and U+309A of decomposed
-			 * Japanese) to its glyph's: one of those in a run
-			 * goes to the glyph before it here instead, which
-			 * keeps its width, as in tmux.
-			 */
-			if (text && p[i] == 0xe3 && i + 2 < len &&
-			    wide_mark(p + i)) {
 				vterm_input_write(s->vt, (const char *)p + from,
 				    i - from);
 				from = i + join_combining(s, p + i, len - i);
@@ -1455,8 +1446,8 @@ scan(struct screen *s, uint8_t *p, size_t len)
 				continue;
 			}
 			text = 1;
-			/* The rest of the run, up to a control or a mark. */
-			while (i + 1 < len && p[i + 1] >= 0x20 && p[i + 1] != 0xe3)
+			/* The rest of the run, up to where to look again. */
+			while (i + 1 < len && p[i + 1] >= 0x20 && p[i + 1] < 0xcc)
 				i++;
 			continue;
 		}

@@ -448,9 +448,11 @@ term_forget cb-ref
 # (joined to the blank cell left of the cursor), in the first column
 # (dropped) and after a cursor move (joined to the cell left of it); and
 # marks that libvterm counts as wide (a decomposed kana's voicing mark),
-# which add no width to their glyph.
+# which add no width to their glyph; and one at the last column written
+# with its glyph, after ESC ( B (as sgr0 writes it).
 printf 'm\e[1m\eD\xcc\x8aX\e[0m\r\n\xcc\x81z ab\e[C\xcc\x82Y' >"$W/lc.p1"
 printf '\r\n\xe3\x81\x8b\xe3\x82\x99X\xef\xbf\xbd\xe3\x80\xaaY' >>"$W/lc.p1"
+printf '\r\n\e(B%se\xcc\x81\r\nafter' "$(printf 'w%.0s' $(seq 1 79))" >>"$W/lc.p1"
 pair lc 80 24 -- "${DRV[@]}" @T@ "$W/lc.p1"
 drawn lc
 term_start lc-sub 80 24 "$TETHER" attach lc

@@ -729,6 +729,17 @@ test_combining_at_edge(void)
 	free(r);
 	screen_free(s);
 
+	/* In one write, but after ESC ( B (libvterm decodes ASCII apart). */
+	s = screen_new(4, 10, 10);
+	feed(s, "\033(Babcdefghie\xcc\x81\r\nnext");
+	r = repaint(s);
+	ok(strstr(r, "abcdefghie\xcc\x81\r\nnext") != NULL &&
+	    strstr(r, "\033[2;5H") != NULL,
+	    "G0 designated: a combining character in the run joins at the edge");
+	ok(fixed_point(s, 4, 10, 10), "and the repaint is a fixed point");
+	free(r);
+	screen_free(s);
+
 	s = screen_new(4, 10, 10);
 	feed(s, "abcde");
 	feed(s, "\xcc\x81");
