@@ -223,6 +223,23 @@ check_hist() {
 	    "$(hist "$3" | tail -n "$n")" "$(hist "$2")"
 }
 
+# attach_fresh NAME WHAT [hist]: once pair NAME's programs have drawn
+# (both parts, when NAME has a second one), a fresh `tether attach` shows
+# what the reference shows (and, with hist, its scrollback); then the
+# session and the reference go.
+attach_fresh() {
+	drawn "$1"
+	if [ -e "$W/$1.p2" ]; then
+		touch "$W/$1.ref.go2" "$W/$1.ses.go2"
+		drawn "$1" p2
+	fi
+	term_start "$1-sub" 80 24 "$TETHER" attach "$1"
+	check_same "$2" "$1-ref" "$1-sub"
+	[ "${3:-}" = hist ] && check_hist "$2" "$1-ref" "$1-sub"
+	run "$TETHER" kill "$1"
+	term_forget "$1-ref"
+}
+
 # last_setting FILE WHAT: the last setting, in the bytes written to a
 # terminal, of DEC private mode WHAT (h, l or -) or, for WHAT=DECSCUSR, of
 # the cursor style (its number, or -). A full reset (ESC c) resets both.
@@ -435,14 +452,7 @@ term_forget pw-ref
 printf '\e[5;1H%se' "$(printf 'w%.0s' $(seq 1 79))" >"$W/cb.p1"
 printf '\xcc\x81\r\nnext' >"$W/cb.p2"
 pair cb 80 24 -- "${DRV[@]}" @T@ "$W/cb.p1" "$W/cb.p2"
-drawn cb
-touch "$W/cb.ref.go2" "$W/cb.ses.go2"
-drawn cb p2
-term_start cb-sub 80 24 "$TETHER" attach cb
-check_same "a combining character written apart, at the last column" \
-    cb-ref cb-sub
-run "$TETHER" kill cb
-term_forget cb-ref
+attach_fresh cb "a combining character written apart, at the last column"
 
 # Combining characters with no glyph just before them: after an index (IND)
 # (joined to the blank cell left of the cursor), in the first column
@@ -454,22 +464,13 @@ printf 'm\e[1m\eD\xcc\x8aX\e[0m\r\n\xcc\x81z ab\e[C\xcc\x82Y' >"$W/lc.p1"
 printf '\r\n\xe3\x81\x8b\xe3\x82\x99X\xef\xbf\xbd\xe3\x80\xaaY' >>"$W/lc.p1"
 printf '\r\n\e(B%se\xcc\x81\r\nafter' "$(printf 'w%.0s' $(seq 1 79))" >>"$W/lc.p1"
 pair lc 80 24 -- "${DRV[@]}" @T@ "$W/lc.p1"
-drawn lc
-term_start lc-sub 80 24 "$TETHER" attach lc
-check_same "combining characters with no glyph before them" lc-ref lc-sub
-run "$TETHER" kill lc
-term_forget lc-ref
+attach_fresh lc "combining characters with no glyph before them"
 
 # The screen alignment test (DECALN): a screen of E, rows of their own, the
 # scrolling region gone and the cursor home.
 printf '\e[2;3r\e[3;5Habc\e#8X' >"$W/al.p1"
 pair al 80 24 -- "${DRV[@]}" @T@ "$W/al.p1"
-drawn al
-term_start al-sub 80 24 "$TETHER" attach al
-check_same "DECALN" al-ref al-sub
-check_hist "DECALN" al-ref al-sub
-run "$TETHER" kill al
-term_forget al-ref
+attach_fresh al DECALN hist
 
 # A title whose OSC the program writes in two parts, read apart by the
 # session host, with a line feed inside (which tmux ignores there): a fresh
@@ -477,13 +478,7 @@ term_forget al-ref
 printf 'title in parts\e]2;half a' >"$W/tp.p1"
 printf ' ti\ntle\e\\' >"$W/tp.p2"
 pair tp 80 24 -- "${DRV[@]}" @T@ "$W/tp.p1" "$W/tp.p2"
-drawn tp
-touch "$W/tp.ref.go2" "$W/tp.ses.go2"
-drawn tp p2
-term_start tp-sub 80 24 "$TETHER" attach tp
-check_same "a title written in two parts" tp-ref tp-sub
-run "$TETHER" kill tp
-term_forget tp-ref
+attach_fresh tp "a title written in two parts"
 
 # Editing in place: insert and delete characters and lines, erase
 # characters, in line and in display, repeat the last character (REP,
@@ -503,11 +498,7 @@ term_forget tp-ref
 	printf '\e[20;20H\e[J\e[10;12H'
 } >"$W/ed.p1"
 pair ed 80 24 -- "${DRV[@]}" @T@ "$W/ed.p1"
-drawn ed
-term_start ed-sub 80 24 "$TETHER" attach ed
-check_same "editing in place" ed-ref ed-sub
-run "$TETHER" kill ed
-term_forget ed-ref
+attach_fresh ed "editing in place"
 
 # Character sets left in use: G0 designated as line drawing (cs1); G1
 # designated as line drawing and shifted in with SO (cs2). What the program

@@ -7,6 +7,7 @@
  * bytes) are survived. Terminal-exact comparisons against a real emulator
  * are in tests/e2e/repaint.sh.
  */
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -697,79 +698,59 @@ test_wide_cut(void)
 }
 
 /*
- * A combining character for the glyph in the last column, fed apart from
- * it: xterm and tmux add it to that glyph and still wait to wrap; libvterm
- * 0.1.4 alone would wrap first, so the model would run a line ahead.
+ * A 4x10 model fed the reads that follow cursor (a NULL ends them): its
+ * repaint must hold want, and cursor if not NULL, and be a fixed point.
+ * Two test points: desc, and desc's fixed point.
  */
 static void
-test_combining_at_edge(void)
+small_case(const char *desc, const char *want, const char *cursor, ...)
 {
 	struct screen	*s = screen_new(4, 10, 10);
+	const char	*read;
 	char		*r;
+	va_list		 ap;
 
-	feed(s, "abcdefghie");
-	feed(s, "\xcc\x81");
-	feed(s, "\r\nnext");
+	va_start(ap, cursor);
+	while ((read = va_arg(ap, const char *)) != NULL)
+		feed(s, read);
+	va_end(ap);
 	r = repaint(s);
-	ok(strstr(r, "abcdefghie\xcc\x81\r\nnext") != NULL &&
-	    strstr(r, "\033[2;5H") != NULL,
-	    "a combining character fed apart joins the glyph in the last column");
-	ok(fixed_point(s, 4, 10, 10), "combining at the edge: a fixed point");
+	ok(strstr(r, want) != NULL &&
+	    (cursor == NULL || strstr(r, cursor) != NULL), "%s", desc);
+	ok(fixed_point(s, 4, 10, 10), "%s: the repaint is a fixed point", desc);
 	free(r);
 	screen_free(s);
+}
 
-	s = screen_new(4, 10, 10);
-	feed(s, "abcdefgh\xe5\xad\x97\033[1m\xcc\x81\xcc\x82\033[0m");
-	feed(s, "Z");
-	r = repaint(s);
-	ok(strstr(r, "abcdefgh\xe5\xad\x97\xcc\x81\xcc\x82Z\r\n") != NULL &&
-	    strstr(r, "\033[2;2H") != NULL,
-	    "after a control, on a wide glyph, and still waiting to wrap");
-	ok(fixed_point(s, 4, 10, 10), "and a fixed point");
-	free(r);
-	screen_free(s);
-
-	/* In one write, but after ESC ( B (libvterm decodes ASCII apart). */
-	s = screen_new(4, 10, 10);
-	feed(s, "\033(Babcdefghie\xcc\x81\r\nnext");
-	r = repaint(s);
-	ok(strstr(r, "abcdefghie\xcc\x81\r\nnext") != NULL &&
-	    strstr(r, "\033[2;5H") != NULL,
-	    "G0 designated: a combining character in the run joins at the edge");
-	ok(fixed_point(s, 4, 10, 10), "and the repaint is a fixed point");
-	free(r);
-	screen_free(s);
-
-	s = screen_new(4, 10, 10);
-	feed(s, "abcde");
-	feed(s, "\xcc\x81");
-	r = repaint(s);
-	ok(strstr(r, "abcde\xcc\x81\r\n") != NULL,
-	    "away from the edge libvterm joins them itself");
-	free(r);
-	screen_free(s);
-
-	/* As tmux 3.3a shows them. */
-	s = screen_new(4, 10, 10);
-	feed(s, "m\033[1m\n\xcc\x8aX\033[0m\r\n\xcc\x81z ab\033[C\xcc\x82Y");
-	r = repaint(s);
-	ok(strstr(r, "m\r\n \xcc\x8a\033[0;1mX\033[0m\r\nz ab \xcc\x82Y\r\n")
-	    != NULL, "alone, they join the cell left of the cursor (blank: a "
-	    "space), or go in the first column");
-	ok(fixed_point(s, 4, 10, 10), "and the repaint is a fixed point");
-	free(r);
-	screen_free(s);
-
-	/* Decomposed kana: the voicing mark adds no width (tmux). */
-	s = screen_new(4, 10, 10);
-	feed(s, "\xe3\x81\x8b\xe3\x82\x99X\xef\xbf\xbd\xe3\x80\xaaY");
-	r = repaint(s);
-	ok(strstr(r, "\xe3\x81\x8b\xe3\x82\x99X\xef\xbf\xbd\xe3\x80\xaaY\r\n")
-	    != NULL && strstr(r, "\033[1;6H") != NULL,
-	    "a combining mark libvterm counts as wide keeps its glyph's width");
-	ok(fixed_point(s, 4, 10, 10), "and the repaint is a fixed point");
-	free(r);
-	screen_free(s);
+/*
+ * Combining characters where libvterm 0.1.4 does not join them to the
+ * glyph before: fed apart from a glyph in the last column (xterm and tmux
+ * join them and still wait to wrap; libvterm wrapped first, so the model
+ * ran a line ahead), alone after cursor moves, after ASCII once G0 was
+ * designated, and the marks it counts as wide. Each as tmux 3.3a shows it.
+ */
+static void
+test_combining(void)
+{
+	small_case("a combining character fed apart joins the glyph in the "
+	    "last column", "abcdefghie\xcc\x81\r\nnext", "\033[2;5H",
+	    "abcdefghie", "\xcc\x81", "\r\nnext", NULL);
+	small_case("after a control, on a wide glyph, still waiting to wrap",
+	    "abcdefgh\xe5\xad\x97\xcc\x81\xcc\x82Z\r\n", "\033[2;2H",
+	    "abcdefgh\xe5\xad\x97\033[1m\xcc\x81\xcc\x82\033[0m", "Z", NULL);
+	small_case("G0 designated: a combining character in the run joins at "
+	    "the edge", "abcdefghie\xcc\x81\r\nnext", "\033[2;5H",
+	    "\033(Babcdefghie\xcc\x81\r\nnext", NULL);
+	small_case("away from the edge, fed apart", "abcde\xcc\x81\r\n", NULL,
+	    "abcde", "\xcc\x81", NULL);
+	small_case("alone, they join the cell left of the cursor (blank: a "
+	    "space), or go in the first column",
+	    "m\r\n \xcc\x8a\033[0;1mX\033[0m\r\nz ab \xcc\x82Y\r\n", NULL,
+	    "m\033[1m\n\xcc\x8aX\033[0m\r\n\xcc\x81z ab\033[C\xcc\x82Y", NULL);
+	small_case("a combining mark libvterm counts as wide keeps its glyph's "
+	    "width", "\xe3\x81\x8b\xe3\x82\x99X\xef\xbf\xbd\xe3\x80\xaaY\r\n",
+	    "\033[1;6H",
+	    "\xe3\x81\x8b\xe3\x82\x99X\xef\xbf\xbd\xe3\x80\xaaY", NULL);
 }
 
 /*
@@ -849,17 +830,9 @@ test_title_split(void)
 static void
 test_decaln(void)
 {
-	struct screen	*s = screen_new(4, 10, 10);
-	char		*r;
-
-	feed(s, "\033[2;3r\033[3;5Habc\033#8X");
-	r = repaint(s);
-	ok(strstr(r, "XEEEEEEEEE\r\nEEEEEEEEEE\r\n") != NULL &&
-	    strstr(r, "\033[1;2H") != NULL && strstr(r, "\033[2;3r") == NULL,
-	    "DECALN: rows apart, the cursor home, no region");
-	ok(fixed_point(s, 4, 10, 10), "DECALN: the repaint is a fixed point");
-	free(r);
-	screen_free(s);
+	small_case("DECALN: rows apart, the cursor home",
+	    "XEEEEEEEEE\r\nEEEEEEEEEE\r\n", "\033[1;2H",
+	    "\033[2;3r\033[3;5Habc\033#8X", NULL);
 }
 
 int
@@ -878,7 +851,7 @@ main(void)
 	test_redraw();
 	test_title_controls();
 	test_wide_cut();
-	test_combining_at_edge();
+	test_combining();
 	test_title_controls_inside();
 	test_title_split();
 	test_decaln();
