@@ -826,10 +826,15 @@ test_title_split(void)
 	screen_free(s);
 }
 
-/* DECALN: rows of their own, the region ended and the cursor home (tmux). */
+/*
+ * DECALN: rows of their own, the region ended and the cursor home (tmux);
+ * and a glyph of line drawing with a mark, whose repaint is line drawing.
+ */
 static void
 test_decaln(void)
 {
+	small_case("line drawing with a combining mark stays line drawing",
+	    "\033(0l\xcc\x8a", NULL, "\033(0l\033h\xcc\x8a", NULL);
 	small_case("DECALN: rows apart, the cursor home",
 	    "XEEEEEEEEE\r\nEEEEEEEEEE\r\n", "\033[1;2H",
 	    "\033[2;3r\033[3;5Habc\033#8X", NULL);
