@@ -27,7 +27,7 @@
 
 #define FEED_CHUNK	(16 * 1024)	/* input per call; output <= 3x */
 #define CELL_CHARS	4		/* a base character and 3 combining */
-#define HOLD_MAX	4096		/* an unfinished string held back */
+#define HOLD_MAX	4096		/* an OSC or DCS string gathered whole */
 #define CELL_CONT	0xffffffffu	/* right half of a wide character */
 #define ROW_WRAPPED	(1 << 30)	/* in used: text goes on in the next row */
 #define ROW_USED(u)	((u) & 0xffff)
@@ -1414,7 +1414,7 @@ static void
 scan(struct screen *s, uint8_t *p, size_t len)
 {
 	struct scanner	*sc = &s->scan;
-	size_t		 i, from = 0, n, esc_at = SIZE_MAX, k;
+	size_t		 i, from = 0, n, k;
 	uint32_t	 cp;
 	int		 cs, what, text = 0, instr;
 
@@ -1453,8 +1453,6 @@ scan(struct screen *s, uint8_t *p, size_t len)
 		}
 		text = 0;
 		instr = sc->state == SC_STR || sc->state == SC_STR_ESC;
-		if (p[i] == 0x1b && sc->state != SC_STR)
-			esc_at = i;
 		if ((what = scan_byte(s, p[i])) == SCAN_REP) {
 			/*
 			 * libvterm 0.1.4 loops forever on REP (CSI b) when
@@ -1477,15 +1475,14 @@ scan(struct screen *s, uint8_t *p, size_t len)
 		 * as tmux ignores them (libvterm would carry them out).
 		 */
 		if (!instr && sc->state == SC_STR && !sc->hide) {
-			k = esc_at != SIZE_MAX && esc_at >= from &&
-			    esc_at + 1 == i ? esc_at : i;
+			/* From its ESC, when that came in this read. */
+			k = i > from && p[i - 1] == 0x1b ? i - 1 : i;
 			vterm_input_write(s->vt, (const char *)p + from,
 			    k - from);
-			s->held_len = 0;
+			memcpy(s->held, p + k, i + 1 - k);
+			s->held_len = i + 1 - k;
 			s->holding = 1;
-			while (k <= i && s->holding)
-				hold_add(s, p[k++]);
-			from = s->holding ? i + 1 : k;
+			from = i + 1;
 			continue;
 		}
 		if (instr && s->holding) {
