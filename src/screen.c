@@ -443,6 +443,18 @@ row_wraps(struct screen *s, struct grid *g, int row)
 	    !cell_is_blank(&g->row[row][g->cols - 1], &s->blank);
 }
 
+/* Does row render as nothing at all? */
+static int
+row_empty(struct screen *s, struct grid *g, int row)
+{
+	int	col;
+
+	for (col = ROW_USED(g->used[row]); col > 0; col--)
+		if (!cell_is_blank(&g->row[row][col - 1], &s->blank))
+			return 0;
+	return 1;
+}
+
 /* ------------------------------------------------------------ history */
 
 static void
@@ -2074,17 +2086,26 @@ repaint(struct screen *s, struct buf *b, size_t max, size_t lines,
 		bytes += l->len + 2;
 		first--;
 	}
+	/*
+	 * A line that wraps is left for the terminal to carry on into the
+	 * next one, which only the next line's first glyph does: before an
+	 * empty line (one a scroll of the region or an erase left behind),
+	 * CR LF ends it, or every line after would land a row too high.
+	 */
+	g = &s->grids[0];
 	for (i = first; i < s->hist_len; i++) {
 		struct line *l = &s->hist[(s->hist_first + i) % s->hist_max];
 
 		buf_put(b, l->text, l->len);
-		if (!l->wrapped)
+		if (!l->wrapped || (i + 1 < s->hist_len ?
+		    s->hist[(s->hist_first + i + 1) % s->hist_max].len == 0 :
+		    row_empty(s, g, 0)))
 			put_str(b, "\r\n");
 	}
-	g = &s->grids[0];
 	for (r = 0; r < g->rows; r++) {
 		render_row(s, g, r, b);
-		if (r + 1 < g->rows && !row_wraps(s, g, r))
+		if (r + 1 < g->rows && (!row_wraps(s, g, r) ||
+		    row_empty(s, g, r + 1)))
 			put_str(b, "\r\n");
 	}
 	if (s->alt) {

@@ -480,6 +480,19 @@ printf ' ti\ntle\e\\' >"$W/tp.p2"
 pair tp 80 24 -- "${DRV[@]}" @T@ "$W/tp.p1" "$W/tp.p2"
 attach_fresh tp "a title written in two parts"
 
+# A row that wrapped into the next, which then went away: a reverse index
+# at the top of a region (rows 3-5) moves the row that row 2 wrapped into
+# down and leaves a blank one after row 2; the rows that scroll into the
+# history from the whole screen after it are a wrapped one and a blank
+# one. What is below them must stay where it was. (Not a scroll up: tmux
+# keeps what leaves any region in its history, xterm and libvterm only
+# from one that begins at the top.)
+printf '\e[3;5r%s%sc\e[3;1H\eM\e[7;1Hbelow\e[r\e[24;1H\n\n\n\nend' \
+    "$(printf 'a%.0s' $(seq 1 80))" "$(printf 'b%.0s' $(seq 1 80))" \
+    >"$W/wr.p1"
+pair wr 80 24 -- "${DRV[@]}" @T@ "$W/wr.p1"
+attach_fresh wr "a wrapped row whose next row went away" hist
+
 # Editing in place: insert and delete characters and lines, erase
 # characters, in line and in display, repeat the last character (REP,
 # which ncurses uses for xterm-256color).

@@ -754,6 +754,23 @@ test_combining(void)
 }
 
 /*
+ * A row that wrapped into the next, then lost what it wrapped into (a
+ * scroll of the region moved it away, or an erase): the repaint must end
+ * the row with CR LF, or the terminal stays on it and every row after
+ * lands one too high.
+ */
+static void
+test_wrap_before_empty(void)
+{
+	small_case("a wrapped row above a region that scrolled its next row "
+	    "away", "aaaaaaaaaa\r\n\r\n\r\nZ", "\033[4;2H",
+	    "\033[2;3r", "aaaaaaaaaac\n\n", "\033[4;1HZ", NULL);
+	small_case("a wrapped line in the history, its next row erased",
+	    "aaaaaaaaaa\r\n\r\n\r\nZ\r\n", "\033[4;2H",
+	    "aaaaaaaaaac\033[2K\033[4;1HZ\n", NULL);
+}
+
+/*
  * A title with C0 controls in it: tmux ignores them (libvterm carried them
  * out, and a NUL made it keep only the first 64 bytes of the string).
  */
@@ -857,6 +874,7 @@ main(void)
 	test_title_controls();
 	test_wide_cut();
 	test_combining();
+	test_wrap_before_empty();
 	test_title_controls_inside();
 	test_title_split();
 	test_decaln();
