@@ -123,8 +123,9 @@ struct scanner {
 	int		 hide;		/* a string libvterm must not see */
 	/*
 	 * A change that must wait until libvterm has drawn what came
-	 * before it: SO, SI, '(' or ')' (with the set in designate), or
-	 * 'm' (dim and conceal, in sgr).
+	 * before it: SO, SI, '(' or ')' (with the set in designate), 'm'
+	 * (dim and conceal, in sgr), '#' (DECALN), 'a' or 'A' (the
+	 * alternate screen), or 'H' (a cursor movement).
 	 */
 	int		 pending;
 	char		 designate;
@@ -1075,6 +1076,14 @@ scan_csi(struct screen *s, char final)
 		m->cursor_style = p0 >= 0 && p0 <= 6 ? p0 : 0;
 	if (final == 'm' && sc->priv == 0 && sc->cinter == 0)
 		scan_sgr(s);
+	/*
+	 * Cursor movements end a wait to wrap even when the cursor stays
+	 * where it is (CUP to the cell it is on, CUF at the margin), in
+	 * libvterm as in xterm and tmux; libvterm tells nothing then.
+	 */
+	if (sc->priv == 0 && sc->cinter == 0 && final != 0 &&
+	    strchr("ABCDEFGHadef`", final) != NULL)
+		sc->pending = 'H';
 }
 
 static void
@@ -1528,6 +1537,8 @@ scan(struct screen *s, uint8_t *p, size_t len)
 			s->modes.sgr = sc->sgr;
 		else if (cs == '#')
 			scan_decaln(s);
+		else if (cs == 'H')
+			s->moved = 1;
 		else
 			s->modes.g[cs == ')'] = sc->designate;
 	}
@@ -1936,6 +1947,9 @@ screen_phantom(struct screen *s)
 /*
  * Leave the terminal waiting to wrap, as the model is: write the last
  * glyph again where it is (the cursor is there), in its own pen and set.
+ * The wait outlives an erase or a scroll that leaves the last column
+ * blank (ED, EL, ECH, ICH, IL, RI, SD): there, a space in its pen,
+ * erased again (EL keeps the wait, in libvterm as in tmux).
  */
 static void
 repaint_phantom(struct screen *s, struct buf *b)
@@ -1945,13 +1959,18 @@ repaint_phantom(struct screen *s, struct buf *b)
 	size_t		 n = 0;
 	int		 k;
 
-	if (c->ch[0] == 0 || c->ch[0] == CELL_CONT)
+	if (c->ch[0] == CELL_CONT ||
+	    (c->ch[0] == 0 && s->last_col != s->cols - 1))
 		return;
+	if (c->ch[0] == 0)
+		u[n++] = ' ';
 	for (k = 0; k < CELL_CHARS && c->ch[k] != 0; k++)
 		n += utf8_encode(c->ch[k], u + n);
 	put_pen(b, &c->pen);
 	put_str(b, c->acs ? "\017\033(0" : "\017\033(B");
 	buf_put(b, u, n);
+	if (c->ch[0] == 0)
+		put_str(b, "\033[K");
 	put_str(b, "\033[0m");
 }
 

@@ -493,6 +493,27 @@ printf '\e[3;5r%s%sc\e[3;1H\eM\e[7;1Hbelow\e[r\e[24;1H\n\n\n\nend' \
 pair wr 80 24 -- "${DRV[@]}" @T@ "$W/wr.p1"
 attach_fresh wr "a wrapped row whose next row went away" hist
 
+# The wait to wrap after a glyph in the last column: a CUP to that cell
+# ends it (ww1), a reverse index that scrolls the row away keeps it, with
+# the last column blank (ww2). The program's next glyphs, written after a
+# fresh attach, land where the reference's do.
+printf '\e[3;1H%s\e[3;80H' "$(printf 'w%.0s' $(seq 1 80))" >"$W/ww1.p1"
+printf '\e[1;1H%s\eM' "$(printf 'r%.0s' $(seq 1 80))" >"$W/ww2.p1"
+printf 'XY' >"$W/ww1.p2"
+cp "$W/ww1.p2" "$W/ww2.p2"
+for ww in ww1 ww2; do
+	pair "$ww" 80 24 -- "${DRV[@]}" @T@ "$W/$ww.p1" "$W/$ww.p2"
+	drawn "$ww"
+	term_start "$ww-sub" 80 24 "$TETHER" attach "$ww"
+	check_same "waiting to wrap ($ww)" "$ww-ref" "$ww-sub"
+	touch "$W/$ww.ref.go2" "$W/$ww.ses.go2"
+	drawn "$ww" p2
+	check_same "waiting to wrap ($ww): glyphs after the attach" \
+	    "$ww-ref" "$ww-sub"
+	run "$TETHER" kill "$ww"
+	term_forget "$ww-ref"
+done
+
 # Editing in place: insert and delete characters and lines, erase
 # characters, in line and in display, repeat the last character (REP,
 # which ncurses uses for xterm-256color).

@@ -71,6 +71,32 @@ fixed_point(struct screen *s, uint16_t rows, uint16_t cols, size_t hist)
 	return same;
 }
 
+/*
+ * Feed s's repaint to a new model of the same size, then more to both:
+ * same repaint? (What the program writes after an attach lands where it
+ * would have landed without one.) Feeds more to s.
+ */
+static int
+goes_on_same(struct screen *s, uint16_t rows, uint16_t cols, size_t hist,
+    const char *more)
+{
+	struct screen	*t = screen_new(rows, cols, hist);
+	char		*a = repaint(s), *b;
+	int		 same;
+
+	feed(t, a);
+	free(a);
+	feed(s, more);
+	feed(t, more);
+	a = repaint(s);
+	b = repaint(t);
+	same = strcmp(a, b) == 0;
+	free(a);
+	free(b);
+	screen_free(t);
+	return same;
+}
+
 static void
 test_drawing(void)
 {
@@ -754,6 +780,44 @@ test_combining(void)
 }
 
 /*
+ * The wait to wrap after a glyph in the last column, across what ends it
+ * without moving the cursor (a CUP to the cell it is on, CUF or CUU at a
+ * margin) and what keeps it while the last column goes blank (erases,
+ * scrolls, inserts): the next glyph after a fresh attach goes where it
+ * would have gone without one.
+ */
+static void
+test_wait_to_wrap(void)
+{
+	static const char *const seq[] = {
+		"\033[1;10H", "\033[10G", "\033[C", "\033[A", "\033[1d",
+		"\033[10`", "\033[a", "\033[1;10f", "\033[2;10H\033[1;10H",
+		"\033[K", "\033[J", "\033[X", "\033[@", "\033[P", "\033M",
+		"\033[T", "\033[S", "\033[L", "\033[M", "\033[41m\033[K",
+		"\0337\0338", "\033[m",
+	};
+	struct screen	*s;
+	char		*r;
+	size_t		 i;
+
+	for (i = 0; i < sizeof seq / sizeof seq[0]; i++) {
+		s = screen_new(4, 10, 10);
+		feed(s, "abcdefghij");
+		feed(s, seq[i]);
+		ok(goes_on_same(s, 4, 10, 10, "XY"), "waiting to wrap, then "
+		    "ESC%s: the next glyphs go on the same", seq[i] + 1);
+		screen_free(s);
+	}
+	s = screen_new(4, 10, 10);
+	feed(s, "abcdefghij\033[1;10H");
+	r = repaint(s);
+	ok(strstr(r, "\033[1;10H") != NULL && strstr(r, "\033[1;10H\033[0m") ==
+	    NULL, "a CUP to the cell the cursor waits on ends the wait");
+	free(r);
+	screen_free(s);
+}
+
+/*
  * A row that wrapped into the next, then lost what it wrapped into (a
  * scroll of the region moved it away, or an erase): the repaint must end
  * the row with CR LF, or the terminal stays on it and every row after
@@ -875,6 +939,7 @@ main(void)
 	test_wide_cut();
 	test_combining();
 	test_wrap_before_empty();
+	test_wait_to_wrap();
 	test_title_controls_inside();
 	test_title_split();
 	test_decaln();
