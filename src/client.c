@@ -445,11 +445,53 @@ client_write(struct buf *b, size_t len, size_t *wrote)
 	return 0;
 }
 
+/*
+ * How many bytes at the end of p[0, len) begin a UTF-8 sequence that is
+ * not complete there (0: none).
+ */
+size_t
+client_utf8_cut(const uint8_t *p, size_t len)
+{
+	size_t	 i, need;
+
+	for (i = len; i > 0 && len - i < 4; i--) {
+		if ((p[i - 1] & 0xc0) == 0x80)
+			continue;
+		if (p[i - 1] < 0xc2 || p[i - 1] > 0xf4)
+			return 0;
+		need = p[i - 1] >= 0xf0 ? 4 : p[i - 1] >= 0xe0 ? 3 : 2;
+		return len - (i - 1) < need ? len - (i - 1) : 0;
+	}
+	return 0;
+}
+
+/*
+ * Output that ends inside a character is not written until the rest of it
+ * comes: whatever the terminal got next would end the character as a
+ * replacement glyph, drawn where the cursor is. A marker, a repaint or a
+ * status title could come next, and a glyph where the output left the
+ * cursor (waiting to wrap, often) can scroll a line into the scrollback
+ * or land on the repaint. Where output is skipped after such a start, the
+ * start goes too. The bytes held: all that is left of the output, and
+ * nothing else waits.
+ */
+static size_t
+client_term_held(struct client *c)
+{
+	size_t	 len = buf_len(&c->term);
+
+	if (c->finishing || c->nskips > 0 || len == 0 ||
+	    client_utf8_cut(buf_ptr(&c->term), len) != len)
+		return 0;
+	return len;
+}
+
 /* Write pending notices and output to the terminal, in stream order. */
 static int
 client_flush_term(struct client *c)
 {
-	size_t	 len, wrote;
+	size_t	 len, wrote, cut;
+	int	 at_skip;
 
 	for (;;) {
 		if (buf_len(&c->notice) > 0) {
@@ -472,13 +514,24 @@ client_flush_term(struct client *c)
 			continue;
 		}
 		len = buf_len(&c->term);
-		if (c->nskips > 0 && c->skips[0].from - c->shown < len)
+		at_skip = c->nskips > 0 && c->skips[0].from - c->shown <= len;
+		if (at_skip)
 			len = (size_t)(c->skips[0].from - c->shown);
 		if (len == 0)
 			return 0;
 		if (c->flood_open) {
 			client_flood_end(c);	/* output after its frames */
 			continue;
+		}
+		if (!c->finishing &&
+		    (cut = client_utf8_cut(buf_ptr(&c->term), len)) > 0) {
+			if (at_skip && cut == len) {
+				buf_consume(&c->term, cut);
+				c->shown += cut;
+				continue;
+			}
+			if ((len -= cut) == 0)
+				return 0;
 		}
 		if (client_write(&c->term, len, &wrote) == -1)
 			return -1;
@@ -1269,8 +1322,8 @@ client_send_failed(struct client *c, int err)
 static int
 client_drained(struct client *c)
 {
-	return buf_len(&c->term) == 0 && buf_len(&c->notice) == 0 &&
-	    c->nskips == 0;
+	return buf_len(&c->term) == client_term_held(c) &&
+	    buf_len(&c->notice) == 0 && c->nskips == 0;
 }
 
 /* The event loop, until the session exits, detaches or fails. */

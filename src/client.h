@@ -44,6 +44,7 @@ int	client_recv(int, struct buf *, uint8_t *, struct reader *, size_t *,
 	    int);
 void	client_print_text(const char *, const char *);
 void	client_others_line(const char *, uint32_t, char *, size_t);
+size_t	client_utf8_cut(const uint8_t *, size_t);
 
 /* For fuzz/fuzz_client.c: a client without a terminal of its own. */
 struct client;

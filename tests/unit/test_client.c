@@ -276,6 +276,56 @@ test_not_in_place(void)
 	client_test_free(c);
 }
 
+/*
+ * Output that ends inside a character: held until the rest comes, and
+ * dropped where the rest was skipped, so that no replacement glyph lands
+ * before a marker or a frame.
+ */
+static void
+test_cut_character(void)
+{
+	struct client_opts	 o;
+	struct client		*c;
+	char			*t;
+	static const struct {
+		const char	*s;
+		size_t		 cut;
+	} cuts[] = {
+		{ "abc", 0 }, { "ab\xc3", 1 }, { "ab\xc3\xa9", 0 },
+		{ "\xe2\x82", 2 }, { "\xe2\x82\xac", 0 }, { "\xf0\x9f\x98", 3 },
+		{ "\xf0\x9f\x98\x80", 0 }, { "\x80\x80", 0 }, { "a\xff", 0 },
+		{ "a\xc0", 0 }, { "", 0 },
+	};
+	size_t			 i;
+
+	for (i = 0; i < sizeof cuts / sizeof cuts[0]; i++)
+		is_int((long)client_utf8_cut((const uint8_t *)cuts[i].s,
+		    strlen(cuts[i].s)), (long)cuts[i].cut,
+		    "cut character: case %zu", i);
+
+	term_begin();
+	c = welcomed(&o);
+	output(c, 8, "caf\xc3");
+	t = term_end();
+	ok(strstr(t, "before\r\ncaf") != NULL && strchr(t, '\xc3') == NULL,
+	    "output that ends inside a character: what comes before it");
+	free(t);
+	term_begin();
+	output(c, 12, "\xa9!");
+	t = term_end();
+	ok(strncmp(t, "\xc3\xa9!", 3) == 0, "then the character, once whole");
+	free(t);
+	term_begin();
+	output(c, 14, "x\xe2\x82");
+	frame(c, 17, 1017, 17, 0, "<frame 1>");
+	t = term_end();
+	ok(strstr(t, "x") != NULL && strstr(t, "\xe2\x82") == NULL &&
+	    strstr(t, "<frame 1>") != NULL,
+	    "a character cut by a skip: its start is dropped, the frame drawn");
+	free(t);
+	client_test_free(c);
+}
+
 int
 main(void)
 {
@@ -287,5 +337,6 @@ main(void)
 	test_silence_ends_it();
 	test_log_kept();
 	test_not_in_place();
+	test_cut_character();
 	return done_testing();
 }
