@@ -125,7 +125,7 @@ struct scanner {
 	 * A change that must wait until libvterm has drawn what came
 	 * before it: SO, SI, '(' or ')' (with the set in designate), 'm'
 	 * (dim and conceal, in sgr), '#' (DECALN), 'a' or 'A' (the
-	 * alternate screen), or 'H' (a cursor movement).
+	 * alternate screen), 'H' (a cursor movement) or 'c' (RIS).
 	 */
 	int		 pending;
 	char		 designate;
@@ -1100,8 +1100,23 @@ scan_esc(struct screen *s, uint8_t c)
 		break;
 	case 'c':
 		modes_reset(m, 1);
+		s->scan.pending = 'c';
 		break;
 	}
+}
+
+/*
+ * A DECRC (or DECRST 1049) with nothing saved restores the initial state
+ * in xterm and tmux: the cursor home, the default pen, the cursor shown.
+ * libvterm 0.1.4 restores what a DECSC would have saved into its zeroed
+ * memory: black on black in RGB, and the cursor hidden, so that a repaint
+ * drew all that followed invisibly. So the model saves the initial state
+ * when it starts, and after a full reset.
+ */
+static void
+screen_save_initial(struct screen *s)
+{
+	vterm_input_write(s->vt, "\0337", 2);
 }
 
 /*
@@ -1539,6 +1554,8 @@ scan(struct screen *s, uint8_t *p, size_t len)
 			scan_decaln(s);
 		else if (cs == 'H')
 			s->moved = 1;
+		else if (cs == 'c')
+			screen_save_initial(s);
 		else
 			s->modes.g[cs == ')'] = sc->designate;
 	}
@@ -1845,6 +1862,7 @@ screen_new(uint16_t rows, uint16_t cols, size_t history)
 	vterm_state_set_callbacks(s->state, &screen_callbacks, s);
 	vterm_state_set_bold_highbright(s->state, 0);
 	vterm_state_reset(s->state, 1);
+	screen_save_initial(s);
 	return s;
 }
 

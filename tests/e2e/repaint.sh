@@ -514,6 +514,24 @@ for ww in ww1 ww2; do
 	term_forget "$ww-ref"
 done
 
+# A restore with nothing saved: DECRST 1049 on the normal screen, and
+# DECRC, before and after a full reset. The text after them is drawn in
+# the default colours, the cursor shown.
+printf '\e[?1049l\e[3;1Hhello \e[K\e[5;1H\e8\e[3Bworld \e[K' >"$W/rs.p1"
+printf '\ec\e[41m\e[6;6H\e7\e[0m\ec\e[4;1H\e8again \e[K' >"$W/rs.p2"
+pair rs 80 24 -- "${DRV[@]}" @T@ "$W/rs.p1" "$W/rs.p2"
+drawn rs
+term_start rs-sub 80 24 "$TETHER" attach rs
+check_same "restore with nothing saved" rs-ref rs-sub
+touch "$W/rs.ref.go2" "$W/rs.ses.go2"
+drawn rs p2
+check_same "restore with nothing saved, after a full reset" rs-ref rs-sub
+term_start rs-sub2 80 24 "$TETHER" attach rs
+check_same "restore with nothing saved, after a full reset: a fresh attach" \
+    rs-ref rs-sub2
+run "$TETHER" kill rs
+term_forget rs-ref
+
 # Editing in place: insert and delete characters and lines, erase
 # characters, in line and in display, repeat the last character (REP,
 # which ncurses uses for xterm-256color).

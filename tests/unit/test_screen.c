@@ -780,6 +780,27 @@ test_combining(void)
 }
 
 /*
+ * A restore with nothing saved (DECRC, DECRST 1049 on the normal screen,
+ * or after a full reset): the cursor home, the default pen and the cursor
+ * shown, as in xterm and tmux (libvterm 0.1.4 restored zeroed memory:
+ * black on black, the cursor hidden).
+ */
+static void
+test_restore_unsaved(void)
+{
+	small_case("DECRC with nothing saved", "\033[2Jhi\r\n", "\033[1;3H",
+	    "\033[3;3H\033[4 q\0338hi", NULL);
+	small_case("DECRC with nothing saved: the cursor stays shown",
+	    "\033[?25h", NULL, "\0338hi", NULL);
+	small_case("DECRST 1049 on the normal screen, then an erase",
+	    "\033[2J\r\nab\r\n", "\033[2;3H", "\033[?1049l\033[2;1H\033[Kab",
+	    NULL);
+	small_case("DECRC after a full reset: what was saved before is gone",
+	    "\033[2Jhi\r\n", "\033[1;3H",
+	    "\033[41m\033[3;5H\0337\033c\0338hi", NULL);
+}
+
+/*
  * The wait to wrap after a glyph in the last column, across what ends it
  * without moving the cursor (a CUP to the cell it is on, CUF or CUU at a
  * margin) and what keeps it while the last column goes blank (erases,
@@ -940,6 +961,7 @@ main(void)
 	test_combining();
 	test_wrap_before_empty();
 	test_wait_to_wrap();
+	test_restore_unsaved();
 	test_title_controls_inside();
 	test_title_split();
 	test_decaln();
