@@ -1223,6 +1223,17 @@ scan_byte(struct screen *s, uint8_t c)
 			sc->designate = (char)c;
 		} else if (c == '8' && sc->inter == '#')
 			sc->pending = '#';	/* DECALN */
+		else if (c >= '3' && c <= '6' && sc->inter == '#') {
+			/*
+			 * Double-height and double-width lines: ignored, as
+			 * tmux ignores them. libvterm halves such a row's
+			 * width, and the model's rows would no longer be
+			 * the terminal's (a frame drawn in place wrapped on
+			 * one and scrolled: found by fuzz_screen).
+			 */
+			sc->state = SC_GROUND;
+			return SCAN_CANCEL;
+		}
 		sc->state = SC_GROUND;
 		return SCAN_KEEP;
 	case SC_CSI:

@@ -532,6 +532,13 @@ check_same "restore with nothing saved, after a full reset: a fresh attach" \
 run "$TETHER" kill rs
 term_forget rs-ref
 
+# Double-width and double-height lines (DECDWL, DECDHL), which tmux
+# ignores: the text wraps at the full width.
+printf 'ab\e#6cd%s\r\n\e#3top\r\n\e#4bottom\e#5' \
+    "$(printf 'x%.0s' $(seq 1 80))" >"$W/dw.p1"
+pair dw 80 24 -- "${DRV[@]}" @T@ "$W/dw.p1"
+attach_fresh dw "double-width and double-height lines"
+
 # Editing in place: insert and delete characters and lines, erase
 # characters, in line and in display, repeat the last character (REP,
 # which ncurses uses for xterm-256color).

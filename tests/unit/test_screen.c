@@ -795,6 +795,9 @@ test_restore_unsaved(void)
 	small_case("DECRST 1049 on the normal screen, then an erase",
 	    "\033[2J\r\nab\r\n", "\033[2;3H", "\033[?1049l\033[2;1H\033[Kab",
 	    NULL);
+	small_case("double-width and double-height lines are ignored, as in "
+	    "tmux", "abcdefghijkxy\r\n", "\033[2;4H",
+	    "ab\033#6cdefghijk\033#3x", "y", NULL);
 	small_case("DECRC after a full reset: what was saved before is gone",
 	    "\033[2Jhi\r\n", "\033[1;3H",
 	    "\033[41m\033[3;5H\0337\033c\0338hi", NULL);
