@@ -57,6 +57,13 @@
  * is plenty of a flood nobody can read.)
  */
 #define WIN_INIT	(128 * 1024)	/* until the rate is known */
+/*
+ * A client that resumes within RESUME_HINT_MS of its last link's rate
+ * sample starts with that link's window instead (at most WIN_INIT): on a
+ * slow link, WIN_INIT of a flood's output went ahead of the first frame
+ * after a reconnect (a second at 1 Mbit/s).
+ */
+#define RESUME_HINT_MS	60000
 #define WIN_MIN		(4 * 1024)
 #define WIN_DELAY_MS	30
 /*
@@ -140,6 +147,7 @@ struct conn {
 	uint64_t	 rate_from;	/* acked when it began */
 	uint64_t	 rtt_min;	/* us, +1; 0: unknown */
 	uint64_t	 rtt_at;	/* ms: when rtt_min was seen */
+	uint64_t	 hint_win;	/* window until the rate is known; 0 */
 	uint64_t	 mark_off[RTT_MARKS];	/* output offset sent ... */
 	uint64_t	 mark_us[RTT_MARKS];	/* ... at this time */
 	int		 marks;
@@ -165,6 +173,9 @@ struct host {
 	struct buf	 input;		/* accepted input not yet in the pty */
 	struct conn	*conns[HOST_MAX_CONNS];
 	struct conn	*attached;
+	uint64_t	 link_rate;	/* the attached client's last rate */
+	uint64_t	 link_rtt;	/* ... its round trip (us, +1) */
+	uint64_t	 link_ms;	/* ... when sampled; 0: never */
 	uint64_t	 created;
 	uint64_t	 attached_at;
 	uint64_t	 active;	/* Unix time a person last used it */
@@ -532,7 +543,7 @@ static int
 host_attach(struct host *h, struct conn *c, const struct msg_hello *m)
 {
 	struct msg_welcome	 w;
-	uint64_t		 head = ring_head(&h->ring);
+	uint64_t		 head = ring_head(&h->ring), budget;
 	int			 repaint, e;
 
 	memset(&w, 0, sizeof w);
@@ -588,6 +599,18 @@ host_attach(struct host *h, struct conn *c, const struct msg_hello *m)
 	c->minor = m->minor;
 	c->may_jump = c->windowed && (m->flags & HELLO_JUMP) != 0;
 	c->progress = compat_now_ms();
+	/* A client back from an outage: its last link's window, to start. */
+	if (m->instance == h->instance && h->link_ms != 0 &&
+	    c->progress - h->link_ms < RESUME_HINT_MS) {
+		c->hint_win = h->link_rate * 2 * h->link_rtt / 1000000 +
+		    h->link_rate * WIN_DELAY_MS / 1000;
+		if (c->hint_win > WIN_INIT)
+			c->hint_win = WIN_INIT;
+		if (c->hint_win < WIN_MIN)
+			c->hint_win = WIN_MIN;
+		log_debug("back from an outage: a window of %llu to start",
+		    (unsigned long long)c->hint_win);
+	}
 	host_resize(h, m->rows, m->cols);
 	w.major = PROTO_MAJOR;
 	w.minor = PROTO_MINOR;
@@ -613,7 +636,20 @@ host_attach(struct host *h, struct conn *c, const struct msg_hello *m)
 		return e;
 	if (!repaint)
 		return 0;
-	return host_repaint(h, c, head, SCREEN_REPAINT_MAX, 0, 0);
+	/*
+	 * Back from an outage the ring did not span, over a link known to
+	 * be slow: as much history as it sends in JUMP_REPAINT_MS, as after
+	 * a jump, so that the screen comes at once (the whole history held
+	 * it back most of a second at 1 Mbit/s; the log has what it leaves
+	 * out).
+	 */
+	budget = SCREEN_REPAINT_MAX;
+	if (c->hint_win != 0 && h->link_rate * JUMP_REPAINT_MS / 1000 < budget) {
+		budget = h->link_rate * JUMP_REPAINT_MS / 1000;
+		if (budget < JUMP_REPAINT_MIN)
+			budget = JUMP_REPAINT_MIN;
+	}
+	return host_repaint(h, c, head, (size_t)budget, 0, 0);
 }
 
 /* Send the creator the session's notices (lines), once; 0, or -1. */
@@ -687,7 +723,7 @@ host_window(const struct host *h, const struct conn *c, uint64_t now)
 		return UINT64_MAX;	/* a 1.1 client, or a local one */
 	rtt2 = c->rate * 2 * c->rtt_min / 1000000;
 	if (c->rate == 0)
-		w = WIN_INIT;
+		w = c->hint_win != 0 ? c->hint_win : WIN_INIT;
 	else
 		w = rtt2 + c->rate * WIN_DELAY_MS / 1000;
 	if (host_typing(h, c, now) && w > WIN_TYPING)
@@ -776,6 +812,11 @@ host_acked(struct host *h, struct conn *c, uint64_t v)
 	for (i = 0; i < RATE_SLOTS; i++)
 		if (c->slot[i] > c->rate)
 			c->rate = c->slot[i];
+	if (c == h->attached && c->rate != 0 && c->rtt_min != 0) {
+		h->link_rate = c->rate;
+		h->link_rtt = c->rtt_min;
+		h->link_ms = now;
+	}
 }
 
 /* Drop c if queueing a message for it failed; -1 when c is gone. */

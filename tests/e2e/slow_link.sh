@@ -106,6 +106,36 @@ ok "the log is the owner's alone" \
 ok "its directory too" test "$(stat -c %a "$TT/state/tether")" = 700
 run "${SSHBED_CLIENT_PREFIX[@]}" "$TETHER" log "${R[@]}" testhost nosuch
 is "$RC" 253 "tether log of a session without a log: 253"
+
+# top_line NAME: the highest numbered line of the data on NAME's screen;
+# shows_past NAME N: one above N is there.
+top_line() {
+	term_screen -t "$1" | grep -aoE '^[0-9]{8} ' | sort | tail -n 1 |
+	    sed 's/^0*//; s/ $//; s/^$/0/'
+}
+shows_past() {
+	[ "$(top_line "$1")" -gt "$2" ]
+}
+
+# An outage during a flood on the slow link: the client comes back (the
+# ring no longer holds what it had, so with a repaint, whose history the
+# link's rate bounds), and Ctrl-C still brings the prompt back.
+limit_link || bail "cannot limit the link with tc tbf"
+term_type -t slow "clear; cat $TT/data"
+wait_for_output -t slow '\[tether: skipped' 60
+fault_blackhole_on || bail "cannot make a blackhole"
+sleep 5
+top=$(top_line slow)
+fault_blackhole_off
+ok "a flood through an outage: the client comes back (past line $top)" \
+    wait_until -t 60 shows_past slow "$top"
+term_keys -t slow C-c
+ok "a flood through an outage: after Ctrl-C the prompt comes back" \
+    wait_for_screen -t slow '^READY> $' 90
+term_type -t slow "echo back-again"
+ok "a flood through an outage: the session works" \
+    wait_for_screen -t slow '^back-again$' 60
+unlimit_link
 term_keys -t slow Enter
 term_keys -t slow -l '~.'
 term_wait_dead -t slow
