@@ -1,5 +1,6 @@
-# The remote counter and its terminals, shared by bench/resume.sh and
-# bench/scrollback.sh (sourced after lib.sh and bench_init).
+# The remote counter and its terminals, shared by bench/resume.sh,
+# bench/scrollback.sh and bench/floodresume.sh (sourced after lib.sh and
+# bench_init).
 #
 # The counter, run by the test user: $TT/counter.sh NAME prints "n I" every
 # 0.2 s, appends "I TIME" (bash's EPOCHREALTIME, just after the line) to
@@ -86,4 +87,20 @@ show_screen() {
 	diag "$2; screen of $1:"
 	_tmux capture-pane -p -t "$1" >"$W/screen" 2>&1
 	diag_file "$W/screen" 24
+}
+
+# fresh_after NAME MARK END CAP: wait for a counter line above MARK; print
+# the seconds from END (ms since the epoch) to it, or "fail".
+fresh_after() {
+	local t=$1 mark=$2 end=$3 cap=$4 now
+	while :; do
+		now=$(bench_now_ms)
+		if [ "$(last_n "$t")" -gt "$mark" ]; then
+			awk -v ms=$((now - end)) 'BEGIN { printf "%.3f\n", ms / 1000 }'
+			return
+		fi
+		[ $((now - end)) -ge $((cap * 1000)) ] && break
+		sleep 0.02
+	done
+	echo fail
 }

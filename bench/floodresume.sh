@@ -40,20 +40,6 @@ chmod 644 "$TT/counter.sh"
 in_server tc qdisc replace dev "$SSHBED_IF_SERVER" root tbf \
     rate 1mbit burst 16kb latency 100ms || bail "cannot limit the link with tc tbf"
 
-fresh_after() {
-	local t=$1 mark=$2 end=$3 cap=$4 now
-	while :; do
-		now=$(bench_now_ms)
-		if [ "$(last_n "$t")" -gt "$mark" ]; then
-			awk -v ms=$((now - end)) 'BEGIN { printf "%.3f\n", ms / 1000 }'
-			return
-		fi
-		[ $((now - end)) -ge $((cap * 1000)) ] && break
-		sleep 0.02
-	done
-	echo fail
-}
-
 LABEL="resume after 5 s blackhole, flood at 1 Mbit/s"
 measure() {
 	local tool=$1 t=fr-$1-$2 mark begin end v

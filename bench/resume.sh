@@ -63,22 +63,6 @@ TOOLS=(tether mosh autossh)
 
 . "$BENCH_TOP/bench/counter.sh"
 
-# fresh_after NAME MARK END CAP: wait for a counter line above MARK; print
-# the seconds from END (ms since the epoch) to it, or "fail".
-fresh_after() {
-	local t=$1 mark=$2 end=$3 cap=$4 now
-	while :; do
-		now=$(bench_now_ms)
-		if [ "$(last_n "$t")" -gt "$mark" ]; then
-			awk -v ms=$((now - end)) 'BEGIN { printf "%.3f\n", ms / 1000 }'
-			return
-		fi
-		[ $((now - end)) -ge $((cap * 1000)) ] && break
-		sleep 0.02
-	done
-	echo fail
-}
-
 # measure FAULT TOOL ROUND: one run. Records the figure with bench_add.
 declare -A LABEL=(
 	[blackhole]="resume after 10 s blackhole"

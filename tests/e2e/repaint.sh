@@ -240,6 +240,21 @@ attach_fresh() {
 	term_forget "$1-ref"
 }
 
+# attach_then NAME WHAT WHAT2: once pair NAME's programs have drawn their
+# first part, a fresh `tether attach` shows what the reference shows
+# (WHAT); then both write their second part, which must land alike there
+# too (WHAT2); then the session and the reference go.
+attach_then() {
+	drawn "$1"
+	term_start "$1-sub" 80 24 "$TETHER" attach "$1"
+	check_same "$2" "$1-ref" "$1-sub"
+	touch "$W/$1.ref.go2" "$W/$1.ses.go2"
+	drawn "$1" p2
+	check_same "$3" "$1-ref" "$1-sub"
+	run "$TETHER" kill "$1"
+	term_forget "$1-ref"
+}
+
 # last_setting FILE WHAT: the last setting, in the bytes written to a
 # terminal, of DEC private mode WHAT (h, l or -) or, for WHAT=DECSCUSR, of
 # the cursor style (its number, or -). A full reset (ESC c) resets both.
@@ -435,14 +450,8 @@ term_forget s1-ref
 printf '\e[?25l\e[5;1H%s' "$(printf 'w%.0s' $(seq 1 80))" >"$W/pw.p1"
 printf 'Y\e[?25h' >"$W/pw.p2"
 pair pw 80 24 -- "${DRV[@]}" @T@ "$W/pw.p1" "$W/pw.p2"
-drawn pw
-term_start pw-sub 80 24 "$TETHER" attach pw
-check_same "full last column, hidden cursor" pw-ref pw-sub
-touch "$W/pw.ref.go2" "$W/pw.ses.go2"
-drawn pw p2
-check_same "full last column: the next character wraps" pw-ref pw-sub
-run "$TETHER" kill pw
-term_forget pw-ref
+attach_then pw "full last column, hidden cursor" \
+    "full last column: the next character wraps"
 
 # A combining character written apart from the glyph in the last column
 # of a line: xterm and tmux join it to that glyph, with the cursor still
@@ -503,15 +512,8 @@ printf 'XY' >"$W/ww1.p2"
 cp "$W/ww1.p2" "$W/ww2.p2"
 for ww in ww1 ww2; do
 	pair "$ww" 80 24 -- "${DRV[@]}" @T@ "$W/$ww.p1" "$W/$ww.p2"
-	drawn "$ww"
-	term_start "$ww-sub" 80 24 "$TETHER" attach "$ww"
-	check_same "waiting to wrap ($ww)" "$ww-ref" "$ww-sub"
-	touch "$W/$ww.ref.go2" "$W/$ww.ses.go2"
-	drawn "$ww" p2
-	check_same "waiting to wrap ($ww): glyphs after the attach" \
-	    "$ww-ref" "$ww-sub"
-	run "$TETHER" kill "$ww"
-	term_forget "$ww-ref"
+	attach_then "$ww" "waiting to wrap ($ww)" \
+	    "waiting to wrap ($ww): glyphs after the attach"
 done
 
 # A restore with nothing saved: DECRST 1049 on the normal screen, and
@@ -568,15 +570,8 @@ printf '\e[2;1H\e)0\x0elqqk' >"$W/cs2.p1"
 printf 'mqqj\x0f ok' >"$W/cs2.p2"
 for cs in cs1 cs2; do
 	pair "$cs" 80 24 -- "${DRV[@]}" @T@ "$W/$cs.p1" "$W/$cs.p2"
-	drawn "$cs"
-	term_start "$cs-sub" 80 24 "$TETHER" attach "$cs"
-	check_same "charset left in use ($cs)" "$cs-ref" "$cs-sub"
-	touch "$W/$cs.ref.go2" "$W/$cs.ses.go2"
-	drawn "$cs" p2
-	check_same "charset left in use ($cs): output after the attach" \
-	    "$cs-ref" "$cs-sub"
-	run "$TETHER" kill "$cs"
-	term_forget "$cs-ref"
+	attach_then "$cs" "charset left in use ($cs)" \
+	    "charset left in use ($cs): output after the attach"
 done
 
 # A client attached from a terminal that already shows something (a shell
