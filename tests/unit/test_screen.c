@@ -798,6 +798,9 @@ test_restore_unsaved(void)
 	small_case("double-width and double-height lines are ignored, as in "
 	    "tmux", "abcdefghijkxy\r\n", "\033[2;4H",
 	    "ab\033#6cdefghijk\033#3x", "y", NULL);
+	small_case("an insert on the right half of a wide character leaves "
+	    "no left half behind", "ab X cd\r\n", "\033[1;5H",
+	    "ab\xf0\x9f\x98\x80" "cd\033[1;4H\033[4hX", NULL);
 	small_case("DECRC after a full reset: what was saved before is gone",
 	    "\033[2Jhi\r\n", "\033[1;3H",
 	    "\033[41m\033[3;5H\0337\033c\0338hi", NULL);
