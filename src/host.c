@@ -536,6 +536,30 @@ host_repaint(struct host *h, struct conn *c, uint64_t head, size_t max,
 }
 
 /*
+ * The window of a link of rate bytes/s and round trip rtt (us): two round
+ * trips and WIN_DELAY_MS of its output.
+ */
+static uint64_t
+link_window(uint64_t rate, uint64_t rtt)
+{
+	return rate * 2 * rtt / 1000000 + rate * WIN_DELAY_MS / 1000;
+}
+
+/*
+ * How much history goes with a repaint to a link of rate bytes/s: what it
+ * sends in JUMP_REPAINT_MS, at least JUMP_REPAINT_MIN.
+ */
+static uint64_t
+repaint_budget(uint64_t rate)
+{
+	uint64_t	 budget = rate * JUMP_REPAINT_MS / 1000;
+
+	if (budget < JUMP_REPAINT_MIN)
+		budget = JUMP_REPAINT_MIN;
+	return budget > SCREEN_REPAINT_MAX ? SCREEN_REPAINT_MAX : budget;
+}
+
+/*
  * Make c the attached client, detaching any other, and welcome it. Returns
  * non-zero when the welcome cannot be given.
  */
@@ -602,8 +626,7 @@ host_attach(struct host *h, struct conn *c, const struct msg_hello *m)
 	/* A client back from an outage: its last link's window, to start. */
 	if (m->instance == h->instance && h->link_ms != 0 &&
 	    c->progress - h->link_ms < RESUME_HINT_MS) {
-		c->hint_win = h->link_rate * 2 * h->link_rtt / 1000000 +
-		    h->link_rate * WIN_DELAY_MS / 1000;
+		c->hint_win = link_window(h->link_rate, h->link_rtt);
 		if (c->hint_win > WIN_INIT)
 			c->hint_win = WIN_INIT;
 		if (c->hint_win < WIN_MIN)
@@ -643,12 +666,8 @@ host_attach(struct host *h, struct conn *c, const struct msg_hello *m)
 	 * it back most of a second at 1 Mbit/s; the log has what it leaves
 	 * out).
 	 */
-	budget = SCREEN_REPAINT_MAX;
-	if (c->hint_win != 0 && h->link_rate * JUMP_REPAINT_MS / 1000 < budget) {
-		budget = h->link_rate * JUMP_REPAINT_MS / 1000;
-		if (budget < JUMP_REPAINT_MIN)
-			budget = JUMP_REPAINT_MIN;
-	}
+	budget = c->hint_win != 0 ? repaint_budget(h->link_rate) :
+	    SCREEN_REPAINT_MAX;
 	return host_repaint(h, c, head, (size_t)budget, 0, 0);
 }
 
@@ -725,7 +744,7 @@ host_window(const struct host *h, const struct conn *c, uint64_t now)
 	if (c->rate == 0)
 		w = c->hint_win != 0 ? c->hint_win : WIN_INIT;
 	else
-		w = rtt2 + c->rate * WIN_DELAY_MS / 1000;
+		w = link_window(c->rate, c->rtt_min);
 	if (host_typing(h, c, now) && w > WIN_TYPING)
 		w = rtt2 > WIN_TYPING ? rtt2 : WIN_TYPING;
 	return w < WIN_MIN ? WIN_MIN : w;
@@ -1370,13 +1389,8 @@ host_jump(struct host *h, struct conn *c, uint64_t head, uint64_t now)
 		c->hurry_jumped = 1;
 	} else if (c->jump_ms != 0 && now - c->jump_ms < JUMP_FLOOD_MS)
 		budget = 0;
-	else {
-		budget = c->rate * JUMP_REPAINT_MS / 1000;
-		if (budget < JUMP_REPAINT_MIN)
-			budget = JUMP_REPAINT_MIN;
-	}
-	if (budget > SCREEN_REPAINT_MAX)
-		budget = SCREEN_REPAINT_MAX;
+	else
+		budget = repaint_budget(c->rate);
 	host_repaint(h, c, head, (size_t)budget, 1, flags & JUMP_IN_PLACE);
 	c->sent = c->jump_to = head;
 	c->jump_ms = now;

@@ -375,6 +375,18 @@ utf8_encode(uint32_t c, uint8_t *u)
 
 #define CELL_BYTES	112	/* the most one cell renders to */
 
+/* Where row's text ends: the column after its last cell that is not blank. */
+static int
+row_end(struct screen *s, struct grid *g, int row)
+{
+	int	end;
+
+	for (end = ROW_USED(g->used[row]); end > 0; end--)
+		if (!cell_is_blank(&g->row[row][end - 1], &s->blank))
+			break;
+	return end;
+}
+
 /*
  * One row as bytes, starting and ending with the default pen; trailing
  * blank cells are left out (the terminal has them blank already). This is
@@ -389,9 +401,7 @@ render_row(struct screen *s, struct grid *g, int row, struct buf *b)
 	uint8_t			*o, *start;
 	int			 col, end, k, acs = 0;
 
-	for (end = ROW_USED(g->used[row]); end > 0; end--)
-		if (!cell_is_blank(&r[end - 1], &s->blank))
-			break;
+	end = row_end(s, g, row);
 	if (buf_reserve(b, (size_t)end * CELL_BYTES + 16, &start) != 0)
 		return;
 	o = start;
@@ -442,18 +452,6 @@ row_wraps(struct screen *s, struct grid *g, int row)
 {
 	return (g->used[row] & ROW_WRAPPED) && g->cols > 0 &&
 	    !cell_is_blank(&g->row[row][g->cols - 1], &s->blank);
-}
-
-/* Does row render as nothing at all? */
-static int
-row_empty(struct screen *s, struct grid *g, int row)
-{
-	int	col;
-
-	for (col = ROW_USED(g->used[row]); col > 0; col--)
-		if (!cell_is_blank(&g->row[row][col - 1], &s->blank))
-			return 0;
-	return 1;
 }
 
 /* ------------------------------------------------------------ history */
@@ -2160,13 +2158,13 @@ repaint(struct screen *s, struct buf *b, size_t max, size_t lines,
 		buf_put(b, l->text, l->len);
 		if (!l->wrapped || (i + 1 < s->hist_len ?
 		    s->hist[(s->hist_first + i + 1) % s->hist_max].len == 0 :
-		    row_empty(s, g, 0)))
+		    row_end(s, g, 0) == 0))
 			put_str(b, "\r\n");
 	}
 	for (r = 0; r < g->rows; r++) {
 		render_row(s, g, r, b);
 		if (r + 1 < g->rows && (!row_wraps(s, g, r) ||
-		    row_empty(s, g, r + 1)))
+		    row_end(s, g, r + 1) == 0))
 			put_str(b, "\r\n");
 	}
 	if (s->alt) {
