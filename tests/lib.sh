@@ -635,23 +635,36 @@ wait_for_screen() {
 	return 1
 }
 
-# wait_for_output [-t NAME] ERE [SECONDS]: poll the terminal's recorded
-# output (escape sequences removed) until a line matches ERE.
+# term_mark [-t NAME]: remember how much the terminal's program has written
+# so far; wait_for_output -n then looks only at what comes after.
+term_mark() {
+	_term_target "$@"
+	stat -c %s "$W/$_T.out" >"$W/$_T.mark" 2>/dev/null || echo 0 >"$W/$_T.mark"
+}
+
+# wait_for_output [-t NAME] [-n] ERE [SECONDS]: poll the terminal's recorded
+# output (escape sequences removed) until a line matches ERE; with -n, only
+# the output written since the last term_mark.
 wait_for_output() {
-	local re limit deadline
+	local re limit deadline from=1
 	_term_target "$@"
 	shift "$_SHIFT"
 	local t=$_T
+	if [ "${1:-}" = -n ]; then
+		from=$(($(cat "$W/$t.mark" 2>/dev/null || echo 0) + 1))
+		shift
+	fi
 	re=$1
 	limit=${2:-$TIMEOUT}
 	deadline=$((SECONDS + limit))
 	while :; do
-		strip_ansi <"$W/$t.out" 2>/dev/null | grep -aEq -- "$re" && return 0
+		tail -c +"$from" "$W/$t.out" 2>/dev/null | strip_ansi |
+		    grep -aEq -- "$re" && return 0
 		[ "$SECONDS" -ge "$deadline" ] && break
 		sleep 0.1
 	done
 	diag "gave up after ${limit}s waiting for /$re/ in the output of $t; its end:"
-	strip_ansi <"$W/$t.out" >"$W/wait.out" 2>&1
+	tail -c +"$from" "$W/$t.out" 2>&1 | strip_ansi >"$W/wait.out" 2>&1
 	diag_file "$W/wait.out" 30
 	return 1
 }

@@ -107,11 +107,11 @@ ok "its directory too" test "$(stat -c %a "$TT/state/tether")" = 700
 run "${SSHBED_CLIENT_PREFIX[@]}" "$TETHER" log "${R[@]}" testhost nosuch
 is "$RC" 253 "tether log of a session without a log: 253"
 
-# top_line NAME: the highest numbered line of the data on NAME's screen;
-# shows_past NAME N: one above N is there.
+# top_line NAME: the highest numbered line of the data on NAME's screen, 0
+# when there is none; shows_past NAME N: one above N is there.
 top_line() {
 	term_screen -t "$1" | grep -aoE '^[0-9]{8} ' | sort | tail -n 1 |
-	    sed 's/^0*//; s/ $//; s/^$/0/'
+	    sed 's/^0*//; s/ $//' | awk '{ n = $1 } END { print n + 0 }'
 }
 shows_past() {
 	[ "$(top_line "$1")" -gt "$2" ]
@@ -120,9 +120,13 @@ shows_past() {
 # An outage during a flood on the slow link: the client comes back (the
 # ring no longer holds what it had, so with a repaint, whose history the
 # link's rate bounds), and Ctrl-C still brings the prompt back.
+# The terminal already showed a skip marker, of the first flood: wait for
+# a new one, and for this flood's lines on the screen, before the outage.
 limit_link || bail "cannot limit the link with tc tbf"
+term_mark -t slow
 term_type -t slow "clear; cat $TT/data"
-wait_for_output -t slow '\[tether: skipped' 60
+wait_for_output -t slow -n '\[tether: skipped' 60
+wait_until -t 60 shows_past slow 0
 fault_blackhole_on || bail "cannot make a blackhole"
 sleep 5
 top=$(top_line slow)
