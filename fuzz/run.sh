@@ -45,19 +45,31 @@ for name in "$@"; do
 	dirs=()
 	[ -d "fuzz/corpus/$name" ] && dirs+=("fuzz/corpus/$name")
 	rc=0
+	regress=()
+	fixed=()
 	: >"$log"
 	if [ "$mode" = check ]; then
-		# The regressions, each once: any failure is a failure.
-		regress=()
+		# The regressions, each once: any failure is a failure. Those
+		# named fixpoint-* were found with TETHER_FUZZ_FIXPOINT=1, and
+		# run so.
 		if [ -d "fuzz/regress/$name" ]; then
 			for f in "fuzz/regress/$name"/*; do
-				[ -f "$f" ] && regress+=("$f")
+				[ -f "$f" ] || continue
+				case ${f##*/} in
+				fixpoint-*) fixed+=("$f") ;;
+				*) regress+=("$f") ;;
+				esac
 			done
 		fi
 		if [ ${#regress[@]} -gt 0 ]; then
 			nice -n "$NICE" "$bin" -timeout=25 \
 			    "-artifact_prefix=$FZ/crashes/$name/" \
 			    "${regress[@]}" >>"$log" 2>&1 || rc=$?
+		fi
+		if [ ${#fixed[@]} -gt 0 ] && [ "$rc" -eq 0 ]; then
+			TETHER_FUZZ_FIXPOINT=1 nice -n "$NICE" "$bin" \
+			    -timeout=25 "-artifact_prefix=$FZ/crashes/$name/" \
+			    "${fixed[@]}" >>"$log" 2>&1 || rc=$?
 		fi
 		out=$FZ/check/$name
 		rm -rf "$out"
@@ -73,7 +85,8 @@ for name in "$@"; do
 	speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
 	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1)
 	units=$(find "$out" -type f | wc -l)
-	regs=${regress+${#regress[@]}}
+	regs=$((${#regress[@]} + ${#fixed[@]}))
+	[ "$regs" -gt 0 ] || regs=
 	if [ "$rc" -eq 0 ]; then
 		echo "fuzz_$name: ok: ${runs:-?} runs, ${speed:-?} execs/s," \
 		    "${cov:-cov: ?}, corpus $units${regs:+, $regs regressions}"

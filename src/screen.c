@@ -2104,6 +2104,19 @@ screen_history_total(const struct screen *s)
 }
 
 /*
+ * CR LF after a row of the repaint. A wide glyph that fills a row of two
+ * columns leaves libvterm's cursor on its first column with a wrap
+ * pending, and libvterm ends a pending wrap only when the cursor moves, so
+ * a CR there would keep it and the next glyph would wrap a row too far: a
+ * CUF first moves it (on any terminal, the CR then goes to column 1).
+ */
+static void
+put_crlf(const struct grid *g, struct buf *b)
+{
+	put_str(b, g->cols == 2 ? "\033[C\r\n" : "\r\n");
+}
+
+/*
  * The repaint, with at most lines lines of history (none in place). In
  * place, the screen is not cleared first (tmux, VTE and others scroll a
  * cleared screen into their scrollback): the rows of the normal screen
@@ -2159,13 +2172,13 @@ repaint(struct screen *s, struct buf *b, size_t max, size_t lines,
 		if (!l->wrapped || (i + 1 < s->hist_len ?
 		    s->hist[(s->hist_first + i + 1) % s->hist_max].len == 0 :
 		    row_end(s, g, 0) == 0))
-			put_str(b, "\r\n");
+			put_crlf(g, b);
 	}
 	for (r = 0; r < g->rows; r++) {
 		render_row(s, g, r, b);
 		if (r + 1 < g->rows && (!row_wraps(s, g, r) ||
 		    row_end(s, g, r + 1) == 0))
-			put_str(b, "\r\n");
+			put_crlf(g, b);
 	}
 	if (s->alt) {
 		put_fmt(b, "\033[%d;%dH", s->saved.row + 1, s->saved.col + 1);

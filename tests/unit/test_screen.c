@@ -724,6 +724,29 @@ test_wide_cut(void)
 }
 
 /*
+ * A wide character that fills a row of two columns, then a line feed at
+ * the bottom: the next glyph wraps (a row left blank, as tmux shows it).
+ * libvterm keeps that wrap pending through a CR that does not move its
+ * cursor, so the repaint's CR LF after the row did not end it, and the
+ * model fed the repaint ran a row ahead.
+ */
+static void
+test_wide_fills_row(void)
+{
+	struct screen	*s = screen_new(3, 2, 10);
+	char		*r;
+
+	feed(s, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xea\xb8\x80\ne");
+	r = repaint(s);
+	ok(strstr(r, "\xea\xb8\x80\033[C\r\n\033[C\r\ne\033[3;2H") != NULL,
+	    "2 columns: a wide character, a line feed, a glyph two rows down");
+	ok(fixed_point(s, 3, 2, 10),
+	    "a wide character filling a row: the repaint is a fixed point");
+	free(r);
+	screen_free(s);
+}
+
+/*
  * A 4x10 model fed the reads that follow cursor (a NULL ends them): its
  * repaint must hold want, and cursor if not NULL, and be a fixed point.
  * Two test points: desc, and desc's fixed point.
@@ -964,6 +987,7 @@ main(void)
 	test_redraw();
 	test_title_controls();
 	test_wide_cut();
+	test_wide_fills_row();
 	test_combining();
 	test_wrap_before_empty();
 	test_wait_to_wrap();
