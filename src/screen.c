@@ -585,14 +585,30 @@ cb_movecursor(VTermPos pos, VTermPos oldpos, int visible, void *user)
 	return 1;
 }
 
-/* Erase columns [from, to) of a row with the background of the pen. */
+/*
+ * Erase columns [from, to) of a row with the background of the pen. The
+ * half of a wide character left outside goes blank too, as xterm and VTE
+ * erase a wide character whole (tmux keeps it until it draws a glyph over
+ * the erased half): an insert in the last column, which libvterm does as
+ * an erase of that column alone, left the other half, and the repaint
+ * drew it two columns wide (found by fuzz_screen).
+ */
 static void
 row_erase(struct screen *s, struct grid *g, int r, int from, int to)
 {
 	struct pen	 p = s->blank;
+	struct cell	*half;
 	int		 c, used = ROW_USED(g->used[r]);
 	int		 wrapped = g->used[r] & ROW_WRAPPED;
 
+	if (from > 0 && from < to && g->row[r][from].ch[0] == CELL_CONT) {
+		half = &g->row[r][from - 1];
+		cell_blank(half, &half->pen);
+	}
+	if (to < g->cols && from < to && g->row[r][to].ch[0] == CELL_CONT) {
+		half = &g->row[r][to];
+		cell_blank(half, &half->pen);
+	}
 	p.bg = s->pen.bg;
 	if (to >= g->cols)
 		wrapped = 0;

@@ -724,6 +724,43 @@ test_wide_cut(void)
 }
 
 /*
+ * An erase that takes half of a wide character takes the other half too:
+ * EL from its right half, ECH on its left half, and an insert in the last
+ * column on its right half (libvterm erases that column alone), after
+ * which the glyph went where the wide character's right half was and the
+ * repaint drew the left half two columns wide, wrapping the glyph.
+ */
+static void
+test_wide_erased_half(void)
+{
+	static const struct {
+		const char	*desc, *feed, *want;
+	} t[] = {
+		{ "EL from the right half of a wide character",
+		  "ab\xe3\x81\xaa\033[1;4H\033[K", "ab\r\n" },
+		{ "ECH on the left half of a wide character",
+		  "ab\xe3\x81\xaa\033[1;3H\033[X", "ab\r\n" },
+		{ "an insert in the last column, on the right half",
+		  "ab\xe3\x81\xaa\033[1;4H\033[4h1\033[4l", "ab 1" },
+	};
+	struct screen	*s;
+	char		*r;
+	size_t		 i;
+
+	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+		s = screen_new(3, 4, 10);
+		feed(s, t[i].feed);
+		r = repaint(s);
+		ok(strstr(r, t[i].want) != NULL &&
+		    strstr(r, "\xe3\x81\xaa") == NULL, "%s: blank", t[i].desc);
+		ok(fixed_point(s, 3, 4, 10), "%s: the repaint is a fixed point",
+		    t[i].desc);
+		free(r);
+		screen_free(s);
+	}
+}
+
+/*
  * A wide character that fills a row of two columns, then a line feed at
  * the bottom: the next glyph wraps (a row left blank, as tmux shows it).
  * libvterm keeps that wrap pending through a CR that does not move its
@@ -988,6 +1025,7 @@ main(void)
 	test_title_controls();
 	test_wide_cut();
 	test_wide_fills_row();
+	test_wide_erased_half();
 	test_combining();
 	test_wrap_before_empty();
 	test_wait_to_wrap();
