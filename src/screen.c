@@ -2178,23 +2178,35 @@ repaint(struct screen *s, struct buf *b, size_t max, size_t lines,
 	 * A line that wraps is left for the terminal to carry on into the
 	 * next one, which only the next line's first glyph does: before an
 	 * empty line (one a scroll of the region or an erase left behind),
-	 * CR LF ends it, or every line after would land a row too high.
+	 * CR LF ends it, or every line after would land a row too high. At
+	 * the bottom, that glyph scrolls, and a scroll fills the new row
+	 * with the pen's background (BCE): before a line whose first glyph
+	 * has a pen of its own, a space in the plain pen wraps instead, and
+	 * a BS goes back onto it (found by fuzz_screen).
 	 */
 	g = &s->grids[0];
 	for (i = first; i < s->hist_len; i++) {
 		struct line *l = &s->hist[(s->hist_first + i) % s->hist_max];
+		struct line *n = &s->hist[(s->hist_first + i + 1) %
+		    s->hist_max];
 
 		buf_put(b, l->text, l->len);
-		if (!l->wrapped || (i + 1 < s->hist_len ?
-		    s->hist[(s->hist_first + i + 1) % s->hist_max].len == 0 :
+		if (!l->wrapped || (i + 1 < s->hist_len ? n->len == 0 :
 		    row_end(s, g, 0) == 0))
 			put_crlf(g, b);
+		else if (i + 1 < s->hist_len ? n->len > 1 &&
+		    n->text[0] == '\033' && n->text[1] == '[' :
+		    !pen_equal(&g->row[0][0].pen, &s->blank))
+			put_str(b, " \b");
 	}
 	for (r = 0; r < g->rows; r++) {
 		render_row(s, g, r, b);
-		if (r + 1 < g->rows && (!row_wraps(s, g, r) ||
-		    row_end(s, g, r + 1) == 0))
+		if (r + 1 >= g->rows)
+			break;
+		if (!row_wraps(s, g, r) || row_end(s, g, r + 1) == 0)
 			put_crlf(g, b);
+		else if (!pen_equal(&g->row[r + 1][0].pen, &s->blank))
+			put_str(b, " \b");
 	}
 	if (s->alt) {
 		put_fmt(b, "\033[%d;%dH", s->saved.row + 1, s->saved.col + 1);

@@ -724,6 +724,39 @@ test_wide_cut(void)
 }
 
 /*
+ * A row with a background that wraps into the next, drawn by the repaint
+ * at the terminal's bottom row (the history lines pushed it there): the
+ * wrap scrolls, and libvterm, like xterm, fills the new row with the pen's
+ * background, where the model had the rest of the row blank. A space in
+ * the plain pen makes the wrap, and a BS goes back onto it.
+ */
+static void
+test_wrap_scroll_background(void)
+{
+	struct screen	*s = screen_new(3, 10, 10);
+	char		*r;
+
+	feed(s, "1\r\n2\r\n3\r\n4\r\n5\r\n\033[H\033[47mABCDEFGHIJKLMNO"
+	    "\033[0m");
+	r = repaint(s);
+	ok(strstr(r, "ABCDEFGHIJ\033[0m \b\033[0;47mKLMNO\033[0m\r\n") !=
+	    NULL, "a wrap with a background: the plain pen wraps");
+	ok(fixed_point(s, 3, 10, 10),
+	    "a wrap with a background: the repaint is a fixed point");
+	free(r);
+	/* The same two rows scrolled into the history. */
+	feed(s, "\033[3H\n\n\n");
+	r = repaint(s);
+	ok(strstr(r, "ABCDEFGHIJ\033[0m \b\033[0;47mKLMNO\033[0m\r\n") !=
+	    NULL, "a wrap with a background in the history: the plain pen "
+	    "wraps");
+	ok(fixed_point(s, 3, 10, 10), "a wrap with a background in the "
+	    "history: the repaint is a fixed point");
+	free(r);
+	screen_free(s);
+}
+
+/*
  * An erase that takes half of a wide character takes the other half too:
  * EL from its right half, ECH on its left half, and an insert in the last
  * column on its right half (libvterm erases that column alone), after
@@ -1026,6 +1059,7 @@ main(void)
 	test_wide_cut();
 	test_wide_fills_row();
 	test_wide_erased_half();
+	test_wrap_scroll_background();
 	test_combining();
 	test_wrap_before_empty();
 	test_wait_to_wrap();
