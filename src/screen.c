@@ -833,6 +833,28 @@ cb_setpenattr(VTermAttr attr, VTermValue *val, void *user)
 }
 
 /*
+ * The length of the first n bytes of valid UTF-8 s without a sequence cut
+ * at its end: libvterm passes a title cut where its buffer ends, which can
+ * be inside a character (found by fuzz_screen: the repaint wrote the cut
+ * sequence, which a terminal draws as one more U+FFFD).
+ */
+static size_t
+utf8_whole(const char *s, size_t n)
+{
+	size_t	 start = n, need;
+
+	while (start > 0 && ((unsigned char)s[start - 1] & 0xc0) == 0x80 &&
+	    n - start < 3)
+		start--;
+	if (start == 0 || ((unsigned char)s[start - 1] & 0xc0) != 0xc0)
+		return n;
+	start--;
+	need = (unsigned char)s[start] >= 0xf0 ? 4 :
+	    (unsigned char)s[start] >= 0xe0 ? 3 : 2;
+	return n - start < need ? start : n;
+}
+
+/*
  * Keep a title or icon name up to its first control character: C0, DEL or
  * C1 as UTF-8 (U+0080-U+009F). The repaint writes it back inside an OSC,
  * and libvterm 0.1.4 lets an ESC that begins no ST into the string, with
@@ -858,6 +880,7 @@ set_string(char **where, const char *s)
 		    (unsigned char)s[n + 1] <= 0x9f)
 			break;
 	}
+	n = utf8_whole(s, n);
 	if (n > 0) {
 		*where = xmalloc(n + 1);
 		memcpy(*where, s, n);

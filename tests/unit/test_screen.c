@@ -981,6 +981,42 @@ test_title_controls_inside(void)
 }
 
 /*
+ * A title longer than libvterm's buffer, ended by an ESC that begins no
+ * ST, reaches the model cut where the buffer ends (64 bytes), which can be
+ * inside a character: the model keeps whole characters only, at each of
+ * the three places a cut can fall in one.
+ */
+static void
+test_title_cut_character(void)
+{
+	char		 seq[256];
+	struct screen	*s;
+	size_t		 pad, i, n, bad = 0, moved = 0;
+	const char	*t;
+
+	for (pad = 0; pad < 3; pad++) {
+		n = (size_t)snprintf(seq, sizeof seq, "\033]2;%.*s", (int)pad,
+		    "ab");
+		for (i = 0; i < 60; i++)
+			n += (size_t)snprintf(seq + n, sizeof seq - n,
+			    "\xe2\x82\xac");
+		snprintf(seq + n, sizeof seq - n, "\033\003\\");
+		s = screen_new(4, 10, 10);
+		feed(s, seq);
+		t = screen_title(s);
+		n = strlen(t);
+		if (n < pad || (n - pad) % 3 != 0)
+			bad++;
+		if (!fixed_point(s, 4, 10, 10))
+			moved++;
+		screen_free(s);
+	}
+	ok(bad == 0, "a title cut inside a character keeps whole ones only");
+	ok(moved == 0, "a title cut inside a character: the repaint is a fixed "
+	    "point");
+}
+
+/*
  * A title whose OSC is cut by a read, anywhere (libvterm 0.1.4 loses it
  * then), or comes in three reads; one far too long for a title is passed
  * on as it comes and leaves the model working.
@@ -1066,6 +1102,7 @@ main(void)
 	test_restore_unsaved();
 	test_title_controls_inside();
 	test_title_split();
+	test_title_cut_character();
 	test_decaln();
 	return done_testing();
 }
