@@ -1555,12 +1555,15 @@ scan(struct screen *s, uint8_t *p, size_t len)
 			 * libvterm 0.1.4 loops forever on REP (CSI b) when
 			 * no glyph of a width came before it to repeat: it
 			 * draws what came first, then the REP is cancelled
-			 * if there is none.
+			 * if there is none. After a wide glyph too, which
+			 * tmux does not repeat and libvterm repeats up to
+			 * the last column, cutting the last one in two
+			 * (found by fuzz_screen).
 			 */
 			vterm_input_write(s->vt, (const char *)p + from,
 			    i - from);
 			from = i;
-			if (s->rep_width == 0)
+			if (s->rep_width == 0 || s->rep_width == 2)
 				p[i] = 0x18;
 		} else if (what != SCAN_KEEP)
 			p[i] = what == SCAN_CANCEL ? 0x18 : 0x00;

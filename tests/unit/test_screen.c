@@ -620,10 +620,23 @@ test_rep(void)
 		screen_free(s);
 	}
 	s = screen_new(8, 21, 5);
-	feed(s, "ab\033[3b\r\nx\033[b\xe6\xbc\xa2\033[2b");
+	feed(s, "ab\033[3b\r\nx\033[b\xe6\xbc\xa2\033[2bQ");
 	r = repaint(s);
-	ok(strstr(r, "abbbb\r\nxx\xe6\xbc\xa2\xe6\xbc\xa2\r\n") != NULL,
-	    "REP repeats the last glyph (over N columns, as libvterm has it)");
+	ok(strstr(r, "abbbb\r\nxx\xe6\xbc\xa2Q\r\n") != NULL,
+	    "REP repeats the last glyph, but not a wide one (as tmux)");
+	free(r);
+	screen_free(s);
+	/*
+	 * libvterm repeated a wide glyph up to the last column, where it
+	 * cut the last one in two, which the repaint could not draw there.
+	 */
+	s = screen_new(4, 7, 5);
+	feed(s, "ab\xe3\x81\xaa\033[8b");
+	r = repaint(s);
+	ok(strstr(r, "ab\xe3\x81\xaa\r\n") != NULL,
+	    "REP after a wide glyph at the edge: nothing repeated");
+	ok(fixed_point(s, 4, 7, 5),
+	    "REP after a wide glyph at the edge: the repaint is a fixed point");
 	free(r);
 	screen_free(s);
 }
