@@ -129,13 +129,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * model once it shows something else (the program's output again).
 	 * With fixpoint, nothing may scroll into its history. A character
 	 * the output cut never reaches the terminal (the client drops it).
+	 * The redraw's first byte, an ESC, ends a byte the terminal still
+	 * waited on (a lead byte that the dropped one showed invalid): the
+	 * U+FFFD it draws then is the program's output, as it was in the
+	 * first model, and may scroll; only what follows is the redraw's.
 	 */
 	screen_feed(t, data + 4, size - 4 - client_utf8_cut(data + 4,
 	    size - 4));
-	total = screen_history_total(t);
 	buf_reset(&a);
 	screen_redraw(s, &a);
-	screen_feed(t, buf_ptr(&a), buf_len(&a));
+	CHECK(buf_len(&a) > 0 && buf_ptr(&a)[0] == 0x1b);
+	screen_feed(t, buf_ptr(&a), 1);
+	total = screen_history_total(t);
+	screen_feed(t, buf_ptr(&a) + 1, buf_len(&a) - 1);
 	CHECK(!fixpoint || screen_history_total(t) == total);
 	buf_free(&a);
 	buf_free(&b);
