@@ -596,6 +596,28 @@ test_skip(void)
 }
 
 /*
+ * A rows x cols model (10 lines of history) fed in: its repaint must hold
+ * want, and not absent if not NULL, and be a fixed point. Two test points:
+ * desc, and desc's fixed point.
+ */
+static void
+sized_case(int rows, int cols, const char *desc, const char *in,
+    const char *want, const char *absent)
+{
+	struct screen	*s = screen_new((uint16_t)rows, (uint16_t)cols, 10);
+	char		*r;
+
+	feed(s, in);
+	r = repaint(s);
+	ok(strstr(r, want) != NULL && (absent == NULL ||
+	    strstr(r, absent) == NULL), "%s", desc);
+	ok(fixed_point(s, (uint16_t)rows, (uint16_t)cols, 10),
+	    "%s: the repaint is a fixed point", desc);
+	free(r);
+	screen_free(s);
+}
+
+/*
  * REP (CSI b) repeats the last glyph; libvterm 0.1.4 loops forever on one
  * with no glyph of a width before it (found by fuzz/fuzz_screen.c).
  */
@@ -630,15 +652,8 @@ test_rep(void)
 	 * libvterm repeated a wide glyph up to the last column, where it
 	 * cut the last one in two, which the repaint could not draw there.
 	 */
-	s = screen_new(4, 7, 5);
-	feed(s, "ab\xe3\x81\xaa\033[8b");
-	r = repaint(s);
-	ok(strstr(r, "ab\xe3\x81\xaa\r\n") != NULL,
-	    "REP after a wide glyph at the edge: nothing repeated");
-	ok(fixed_point(s, 4, 7, 5),
-	    "REP after a wide glyph at the edge: the repaint is a fixed point");
-	free(r);
-	screen_free(s);
+	sized_case(4, 7, "REP after a wide glyph at the edge: nothing repeated",
+	    "ab\xe3\x81\xaa\033[8b", "ab\xe3\x81\xaa\r\n", NULL);
 }
 
 /*
@@ -746,27 +761,17 @@ test_wide_cut(void)
 static void
 test_wrap_scroll_background(void)
 {
-	struct screen	*s = screen_new(3, 10, 10);
-	char		*r;
+	const char	*in = "1\r\n2\r\n3\r\n4\r\n5\r\n\033[H\033[47m"
+	    "ABCDEFGHIJKLMNO\033[0m";
+	const char	*want = "ABCDEFGHIJ\033[0m \b\033[0;47mKLMNO\033[0m\r\n";
+	char		 more[128];
 
-	feed(s, "1\r\n2\r\n3\r\n4\r\n5\r\n\033[H\033[47mABCDEFGHIJKLMNO"
-	    "\033[0m");
-	r = repaint(s);
-	ok(strstr(r, "ABCDEFGHIJ\033[0m \b\033[0;47mKLMNO\033[0m\r\n") !=
-	    NULL, "a wrap with a background: the plain pen wraps");
-	ok(fixed_point(s, 3, 10, 10),
-	    "a wrap with a background: the repaint is a fixed point");
-	free(r);
+	sized_case(3, 10, "a wrap with a background: the plain pen wraps", in,
+	    want, NULL);
 	/* The same two rows scrolled into the history. */
-	feed(s, "\033[3H\n\n\n");
-	r = repaint(s);
-	ok(strstr(r, "ABCDEFGHIJ\033[0m \b\033[0;47mKLMNO\033[0m\r\n") !=
-	    NULL, "a wrap with a background in the history: the plain pen "
-	    "wraps");
-	ok(fixed_point(s, 3, 10, 10), "a wrap with a background in the "
-	    "history: the repaint is a fixed point");
-	free(r);
-	screen_free(s);
+	snprintf(more, sizeof more, "%s\033[3H\n\n\n", in);
+	sized_case(3, 10, "a wrap with a background in the history: the plain "
+	    "pen wraps", more, want, NULL);
 }
 
 /*
@@ -779,31 +784,13 @@ test_wrap_scroll_background(void)
 static void
 test_wide_erased_half(void)
 {
-	static const struct {
-		const char	*desc, *feed, *want;
-	} t[] = {
-		{ "EL from the right half of a wide character",
-		  "ab\xe3\x81\xaa\033[1;4H\033[K", "ab\r\n" },
-		{ "ECH on the left half of a wide character",
-		  "ab\xe3\x81\xaa\033[1;3H\033[X", "ab\r\n" },
-		{ "an insert in the last column, on the right half",
-		  "ab\xe3\x81\xaa\033[1;4H\033[4h1\033[4l", "ab 1" },
-	};
-	struct screen	*s;
-	char		*r;
-	size_t		 i;
-
-	for (i = 0; i < sizeof t / sizeof t[0]; i++) {
-		s = screen_new(3, 4, 10);
-		feed(s, t[i].feed);
-		r = repaint(s);
-		ok(strstr(r, t[i].want) != NULL &&
-		    strstr(r, "\xe3\x81\xaa") == NULL, "%s: blank", t[i].desc);
-		ok(fixed_point(s, 3, 4, 10), "%s: the repaint is a fixed point",
-		    t[i].desc);
-		free(r);
-		screen_free(s);
-	}
+	sized_case(3, 4, "EL from the right half of a wide character",
+	    "ab\xe3\x81\xaa\033[1;4H\033[K", "ab\r\n", "\xe3\x81\xaa");
+	sized_case(3, 4, "ECH on the left half of a wide character",
+	    "ab\xe3\x81\xaa\033[1;3H\033[X", "ab\r\n", "\xe3\x81\xaa");
+	sized_case(3, 4, "an insert in the last column, on the right half",
+	    "ab\xe3\x81\xaa\033[1;4H\033[4h1\033[4l", "ab 1",
+	    "\xe3\x81\xaa");
 }
 
 /*
@@ -816,17 +803,10 @@ test_wide_erased_half(void)
 static void
 test_wide_fills_row(void)
 {
-	struct screen	*s = screen_new(3, 2, 10);
-	char		*r;
-
-	feed(s, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xea\xb8\x80\ne");
-	r = repaint(s);
-	ok(strstr(r, "\xea\xb8\x80\033[C\r\n\033[C\r\ne\033[3;2H") != NULL,
-	    "2 columns: a wide character, a line feed, a glyph two rows down");
-	ok(fixed_point(s, 3, 2, 10),
-	    "a wide character filling a row: the repaint is a fixed point");
-	free(r);
-	screen_free(s);
+	sized_case(3, 2, "2 columns: a wide character, a line feed, a glyph "
+	    "two rows down", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+	    "\xea\xb8\x80\ne", "\xea\xb8\x80\033[C\r\n\033[C\r\ne\033[3;2H",
+	    NULL);
 }
 
 /*
