@@ -727,19 +727,6 @@ cb_moverect(VTermRect dest, VTermRect src, void *user)
 		if (cut_left) {
 			c = cell_at(g, dest.start_row + r, dest.start_col);
 			cell_blank(c, &c->pen);
-			/*
-			 * And the left half stays behind, unless the move
-			 * covered it: an insert on the right half left it
-			 * without one (found by fuzz_screen).
-			 */
-			if (src.start_col > 0 &&
-			    (src.start_col - 1 < dest.start_col ||
-			    src.start_col - 1 >= dest.start_col + w) &&
-			    src.start_row == dest.start_row) {
-				c = cell_at(g, src.start_row + r,
-				    src.start_col - 1);
-				cell_blank(c, &c->pen);
-			}
 		}
 		if (cut_right) {
 			c = cell_at(g, dest.start_row + r, dest.start_col + w - 1);
