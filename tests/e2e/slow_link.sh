@@ -110,8 +110,8 @@ is "$RC" 253 "tether log of a session without a log: 253"
 # top_line NAME: the highest numbered line of the data on NAME's screen, 0
 # when there is none; shows_past NAME N: one above N is there.
 top_line() {
-	term_screen -t "$1" | grep -aoE '^[0-9]{8} ' | sort | tail -n 1 |
-	    sed 's/^0*//; s/ $//' | awk '{ n = $1 } END { print n + 0 }'
+	term_screen -t "$1" | grep -aoE '^[0-9]{8} ' |
+	    awk '$1 + 0 > n { n = $1 + 0 } END { print n + 0 }'
 }
 shows_past() {
 	[ "$(top_line "$1")" -gt "$2" ]
