@@ -98,6 +98,23 @@ struct modes {
 	int		 cursor_blink;	/* ?12; -1: never set */
 	uint8_t		 sgr;		/* PEN_DIM and PEN_CONCEAL, now */
 	uint8_t		 gl;		/* 0: G0 (SI), 1: G1 (SO) */
+	uint8_t		 visible;	/* DECTCEM (?25) */
+};
+
+/*
+ * What a DECSC (ESC 7, or CSI s without left and right margins) saved for
+ * a DECRC (ESC 8, CSI u): the cursor, the pen, the character sets and
+ * origin mode, as in xterm and tmux. set == 0: nothing saved since the
+ * start or a RIS, and a DECRC restores the initial state.
+ */
+struct saved_cursor {
+	int		 set;
+	VTermPos	 pos;
+	struct pen	 pen;
+	uint8_t		 sgr;		/* PEN_DIM and PEN_CONCEAL */
+	char		 g[2];
+	uint8_t		 gl;
+	uint8_t		 origin;
 };
 
 enum scan_state {
@@ -125,7 +142,8 @@ struct scanner {
 	 * A change that must wait until libvterm has drawn what came
 	 * before it: SO, SI, '(' or ')' (with the set in designate), 'm'
 	 * (dim and conceal, in sgr), '#' (DECALN), 'a' or 'A' (the
-	 * alternate screen), 'H' (a cursor movement) or 'c' (RIS).
+	 * alternate screen), 'H' (a cursor movement), 'c' (RIS), '7'
+	 * (DECSC) or '8' (DECRC).
 	 */
 	int		 pending;
 	char		 designate;
@@ -140,6 +158,7 @@ struct screen {
 	int		 cols;
 	VTermPos	 cursor;
 	VTermPos	 saved;		/* primary cursor when alt began */
+	struct saved_cursor sc;		/* DECSC's */
 	int		 cursor_visible;
 	int		 reverse;
 	struct pen	 pen;
@@ -281,6 +300,12 @@ put_fmt(struct buf *b, const char *fmt, int a, int c)
 	n = snprintf(tmp, sizeof tmp, fmt, a, c);
 	if (n > 0 && (size_t)n < sizeof tmp)
 		buf_put(b, tmp, (size_t)n);
+}
+
+static void
+put_dec_mode(struct buf *b, int n, int on)
+{
+	put_fmt(b, on ? "\033[?%dh" : "\033[?%dl", n, 0);
 }
 
 static void
@@ -982,21 +1007,24 @@ cb_output(const char *s, size_t len, void *user)
 static void
 modes_reset(struct modes *m, int hard)
 {
-	uint8_t	 mouse[3], enc[3], focus, paste;
+	uint8_t	 mouse[3], enc[3], focus, paste, visible;
 
 	memcpy(mouse, m->mouse, sizeof mouse);
 	memcpy(enc, m->mouse_enc, sizeof enc);
 	focus = m->focus;
 	paste = m->paste;
+	visible = m->visible;
 	memset(m, 0, sizeof *m);
 	m->autowrap = 1;
 	m->g[0] = m->g[1] = 'B';
 	m->cursor_style = m->cursor_blink = -1;
-	if (!hard) {	/* DECSTR leaves these alone */
+	m->visible = 1;
+	if (!hard) {	/* DECSTR leaves these alone (libvterm and tmux) */
 		memcpy(m->mouse, mouse, sizeof mouse);
 		memcpy(m->mouse_enc, enc, sizeof enc);
 		m->focus = focus;
 		m->paste = paste;
+		m->visible = visible;
 	}
 }
 
@@ -1015,6 +1043,9 @@ scan_dec_mode(struct modes *m, int n, uint8_t on)
 		break;
 	case 12:
 		m->cursor_blink = on;
+		break;
+	case 25:
+		m->visible = on;
 		break;
 	case 1000:
 	case 1002:
@@ -1114,6 +1145,15 @@ scan_csi(struct screen *s, char final)
 	if (final == 'm' && sc->priv == 0 && sc->cinter == 0)
 		scan_sgr(s);
 	/*
+	 * SCOSC and SCORC, a DECSC and a DECRC in xterm (CSI s only while
+	 * left and right margins are off: DECSLRM then) and tmux. libvterm
+	 * 0.1.4 ignores CSI u, and takes CSI s for DECSLRM, which homes the
+	 * cursor: it does not see that one (scan_byte).
+	 */
+	if ((final == 's' || final == 'u') && sc->priv == 0 &&
+	    sc->cinter == 0 && (final == 'u' || !m->lrmm))
+		sc->pending = final == 's' ? '7' : '8';
+	/*
 	 * Cursor movements end a wait to wrap even when the cursor stays
 	 * where it is (CUP to the cell it is on, CUF at the margin), in
 	 * libvterm as in xterm and tmux; libvterm tells nothing then.
@@ -1139,6 +1179,10 @@ scan_esc(struct screen *s, uint8_t c)
 		modes_reset(m, 1);
 		s->scan.pending = 'c';
 		break;
+	case '7':
+	case '8':
+		s->scan.pending = c;
+		break;
 	}
 }
 
@@ -1154,6 +1198,67 @@ static void
 screen_save_initial(struct screen *s)
 {
 	vterm_input_write(s->vt, "\0337", 2);
+}
+
+/*
+ * DECSC, once libvterm has seen it: keep what a DECRC restores, for the
+ * DECRC (libvterm 0.1.4 keeps the cursor and the pen, but not the
+ * character sets or origin mode) and for a repaint, which saves it again
+ * in the terminal that attaches.
+ */
+static void
+cursor_save(struct screen *s)
+{
+	struct saved_cursor	*v = &s->sc;
+
+	v->set = 1;
+	v->pos = s->cursor;
+	v->pen = s->pen;
+	v->sgr = s->modes.sgr;
+	memcpy(v->g, s->modes.g, sizeof v->g);
+	v->gl = s->modes.gl;
+	v->origin = s->modes.origin;
+}
+
+/*
+ * DECRC, once libvterm has carried it out: make it what xterm and tmux
+ * do. libvterm 0.1.4 restores the cursor's position and pen, from a slot
+ * that DECSET 1049 also writes, and the cursor's visibility, which a
+ * DECRC leaves alone; it ignores CSI u, and leaves the character sets and
+ * origin mode as they are. So the model gives it all that was saved (with
+ * nothing saved: the cursor home, the plain pen, ASCII), and the
+ * visibility as it was.
+ */
+static void
+cursor_restore(struct screen *s)
+{
+	struct saved_cursor	 init, *v = &s->sc;
+	struct modes		*m = &s->modes;
+	struct buf		 b;
+	int			 row, top;
+
+	if (!v->set) {
+		memset(&init, 0, sizeof init);
+		init.pen = s->blank;
+		init.g[0] = init.g[1] = 'B';
+		v = &init;
+	}
+	buf_init(&b, 1024);
+	put_dec_mode(&b, 6, v->origin);
+	top = m->top > 0 ? m->top : 1;
+	row = v->pos.row + 1 - (v->origin ? top - 1 : 0);
+	put_fmt(&b, "\033[%d;%dH", row < 1 ? 1 : row, v->pos.col + 1);
+	put_pen(&b, &v->pen);
+	put_fmt(&b, "\033(%c\033)%c", v->g[0], v->g[1]);
+	put_str(&b, v->gl ? "\016" : "\017");
+	put_dec_mode(&b, 25, m->visible);
+	vterm_input_write(s->vt, (const char *)buf_ptr(&b), buf_len(&b));
+	buf_free(&b);
+	m->origin = v->origin;
+	m->sgr = v->sgr;
+	memcpy(m->g, v->g, sizeof m->g);
+	m->gl = v->gl;
+	s->moved = 1;
 }
 
 /*
@@ -1324,6 +1429,8 @@ scan_byte(struct screen *s, uint8_t c)
 		if (c >= 0x40 && c <= 0x7e)
 			scan_csi(s, (char)c);
 		sc->state = SC_GROUND;
+		if (c == 's' && sc->pending == '7')
+			return SCAN_CANCEL;	/* SCOSC: see scan_csi */
 		return c == 'b' && sc->cinter == 0 ? SCAN_REP : SCAN_KEEP;
 	case SC_STR:
 		if (c == 0x07)
@@ -1605,8 +1712,13 @@ scan(struct screen *s, uint8_t *p, size_t len)
 			scan_decaln(s);
 		else if (cs == 'H')
 			s->moved = 1;
-		else if (cs == 'c')
+		else if (cs == 'c') {
 			screen_save_initial(s);
+			s->sc.set = 0;
+		} else if (cs == '7')
+			cursor_save(s);
+		else if (cs == '8')
+			cursor_restore(s);
 		else
 			s->modes.g[cs == ')'] = sc->designate;
 	}
@@ -1994,12 +2106,6 @@ screen_memory(const struct screen *s)
 
 /* ------------------------------------------------------------ repaint */
 
-static void
-put_dec_mode(struct buf *b, int n, int on)
-{
-	put_fmt(b, on ? "\033[?%dh" : "\033[?%dl", n, 0);
-}
-
 /*
  * Is the cursor waiting to wrap? After a glyph in the last column the
  * cursor stays on it, and the next glyph goes to the next line: so it is
@@ -2043,6 +2149,34 @@ repaint_phantom(struct screen *s, struct buf *b)
 	put_str(b, "\033[0m");
 }
 
+/*
+ * What a DECSC saved, saved again in the terminal: a program that saved
+ * the cursor before a client attached restores it after. No margins are
+ * set yet, so the position is the screen's; the pen and the sets go back
+ * to the plain ones after (repaint_state sets its own).
+ */
+static void
+repaint_saved(struct screen *s, struct buf *b)
+{
+	struct saved_cursor	*v = &s->sc;
+	struct pen		 pen;
+
+	if (!v->set)
+		return;
+	if (v->origin)
+		put_dec_mode(b, 6, 1);
+	put_fmt(b, "\033[%d;%dH", v->pos.row < s->rows ? v->pos.row + 1 :
+	    s->rows, v->pos.col < s->cols ? v->pos.col + 1 : s->cols);
+	pen = v->pen;
+	pen.attrs |= v->sgr;
+	put_pen(b, &pen);
+	put_fmt(b, "\033(%c\033)%c", v->g[0], v->g[1]);
+	put_str(b, v->gl ? "\016\0337\017" : "\0337");
+	put_str(b, "\033[0m");
+	if (v->origin)
+		put_dec_mode(b, 6, 0);
+}
+
 /* The modes, margins, charsets, title and cursor, after the cells. */
 static void
 repaint_state(struct screen *s, struct buf *b)
@@ -2053,6 +2187,7 @@ repaint_state(struct screen *s, struct buf *b)
 	struct pen	 pen;
 	int		 i, top, bottom, row;
 
+	repaint_saved(s, b);
 	top = m->top > 0 ? m->top : 1;
 	bottom = m->bottom > 0 ? m->bottom : s->rows;
 	if (bottom > s->rows)

@@ -574,6 +574,21 @@ for cs in cs1 cs2; do
 	    "charset left in use ($cs): output after the attach"
 done
 
+# A cursor saved before the attach (DECSC: ESC 7 in sc1, CSI s in sc2)
+# and restored after it: the position, the pen, the character set and
+# origin mode come back as they were saved; the cursor stays hidden (a
+# restore leaves its visibility alone).
+printf '\e[2;1Hstatus:\e[5;10H\e[1;33m\e(0\e7\e(B\e[0m\e[?25l\e[10;1Hmore' \
+    >"$W/sc1.p1"
+printf '\e8lqqk\e(B\e[0m done' >"$W/sc1.p2"
+printf '\e[3;20r\e[?6h\e[2;4H\e[s\e[?6l\e[1;1Htop' >"$W/sc2.p1"
+printf '\e[uX\e[1;1HY' >"$W/sc2.p2"
+for sc in sc1 sc2; do
+	pair "$sc" 80 24 -- "${DRV[@]}" @T@ "$W/$sc.p1" "$W/$sc.p2"
+	attach_then "$sc" "a saved cursor ($sc)" \
+	    "a saved cursor ($sc): restored after the attach"
+done
+
 # A client attached from a terminal that already shows something (a shell
 # that printed 40 lines): none of it stays on the screen.
 printf 'first line\r\n\e[33msecond line\e[0m\r\n\r\n   fourth\e[3;5H' >"$W/jk.p1"

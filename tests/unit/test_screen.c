@@ -893,6 +893,69 @@ test_restore_unsaved(void)
 }
 
 /*
+ * What a DECSC (ESC 7, or CSI s) saved outlives an attach: the repaint
+ * saves it again in the terminal, so that a DECRC (ESC 8, CSI u) after
+ * the attach restores the same cursor, pen, character sets and origin
+ * mode. And a DECRC does what it does in tmux 3.3a: libvterm 0.1.4
+ * ignored CSI u, took CSI s for DECSLRM (which homes the cursor), kept
+ * the sets and origin mode, restored the cursor's visibility, and
+ * restored a position that DECSET 1049 had saved since. Each: the repaint
+ * after "after" (cursor or cells as tmux shows them), the same with an
+ * attach between "before" and "after", and its fixed point.
+ */
+static void
+test_saved_cursor(void)
+{
+	static const struct {
+		const char	*desc, *before, *after, *want, *absent;
+	} c[] = {
+		{ "ESC 8 after an attach restores the cursor ESC 7 saved",
+		    "\033[3;5H\0337\033[HAB", "\0338X", "\033[3;6H", NULL },
+		{ "CSI s saves the cursor without moving it, CSI u restores",
+		    "\033[3;5H\033[sAB", "\033[uX", "XB", NULL },
+		{ "the pen", "\033[31m\033[2;2H\0337\033[0m\033[H", "\0338X",
+		    "\033[0;31mX", NULL },
+		{ "the character sets", "\033(0\0337\033(B\033[H", "\0338qqq",
+		    "\033(0qqq", NULL },
+		{ "G1 in use", "\033)0\016\0337\017\033[H", "\0338qq\017q",
+		    "\033(0qq\033(Bq", NULL },
+		{ "origin mode", "\033[2;3r\033[?6h\0337\033[?6l\033[H",
+		    "\0338\033[1;1HX", "\033[?6h", NULL },
+		{ "not the cursor's visibility", "\0337\033[?25l", "\0338",
+		    "\033[1;1H", "\033[?25h" },
+		{ "DECSET 1049 on and off leaves what ESC 7 saved",
+		    "\033[2;2H\0337\033[4;4H\033[?1049h\033[?1049l", "\0338X",
+		    "\033[2;3H", NULL },
+		{ "ESC 8 on the alternate screen", "\033[2;2H\0337\033[?1049h"
+		    "\033[3;3H", "\0338X", "\033[2;3H", NULL },
+	};
+	struct screen	*s;
+	char		*r, *all;
+	size_t		 i, n;
+
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		s = screen_new(4, 10, 10);
+		n = strlen(c[i].before) + strlen(c[i].after);
+		all = malloc(n + 1);
+		snprintf(all, n + 1, "%s%s", c[i].before, c[i].after);
+		feed(s, all);
+		r = repaint(s);
+		ok(strstr(r, c[i].want) != NULL && (c[i].absent == NULL ||
+		    strstr(r, c[i].absent) == NULL), "DECSC: %s", c[i].desc);
+		ok(fixed_point(s, 4, 10, 10),
+		    "DECSC: %s: the repaint is a fixed point", c[i].desc);
+		free(r);
+		free(all);
+		screen_free(s);
+		s = screen_new(4, 10, 10);
+		feed(s, c[i].before);
+		ok(goes_on_same(s, 4, 10, 10, c[i].after),
+		    "DECSC: %s: the same after an attach", c[i].desc);
+		screen_free(s);
+	}
+}
+
+/*
  * The wait to wrap after a glyph in the last column, across what ends it
  * without moving the cursor (a CUP to the cell it is on, CUF or CUU at a
  * margin) and what keeps it while the last column goes blank (erases,
@@ -1093,6 +1156,7 @@ main(void)
 	test_wrap_before_empty();
 	test_wait_to_wrap();
 	test_restore_unsaved();
+	test_saved_cursor();
 	test_title_controls_inside();
 	test_title_split();
 	test_title_cut_character();
