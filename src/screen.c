@@ -143,7 +143,8 @@ struct scanner {
 	 * before it: SO, SI, '(' or ')' (with the set in designate), 'm'
 	 * (dim and conceal, in sgr), '#' (DECALN), 'a' or 'A' (the
 	 * alternate screen), 'H' (a cursor movement), 'c' (RIS), '7'
-	 * (DECSC) or '8' (DECRC).
+	 * (DECSC), '8' (DECRC), 'T' (HTS) or 'g', '3' (TBC: the stop at
+	 * the cursor, all).
 	 */
 	int		 pending;
 	char		 designate;
@@ -159,6 +160,7 @@ struct screen {
 	VTermPos	 cursor;
 	VTermPos	 saved;		/* primary cursor when alt began */
 	struct saved_cursor sc;		/* DECSC's */
+	uint8_t		 tabs[PROTO_WIN_MAX / 8];	/* a bit a column */
 	int		 cursor_visible;
 	int		 reverse;
 	struct pen	 pen;
@@ -192,6 +194,21 @@ struct screen {
 };
 
 /* ------------------------------------------------------------ grid */
+
+static void
+tab_set(struct screen *s, int col, int on)
+{
+	if (on)
+		s->tabs[col / 8] |= (uint8_t)(1u << (col % 8));
+	else
+		s->tabs[col / 8] &= (uint8_t)~(1u << (col % 8));
+}
+
+static int
+tab_at(const struct screen *s, int col)
+{
+	return (s->tabs[col / 8] >> (col % 8)) & 1;
+}
 
 static struct cell *
 cell_at(struct grid *g, int row, int col)
@@ -1144,6 +1161,10 @@ scan_csi(struct screen *s, char final)
 		m->cursor_style = p0 >= 0 && p0 <= 6 ? p0 : 0;
 	if (final == 'm' && sc->priv == 0 && sc->cinter == 0)
 		scan_sgr(s);
+	/* TBC, as libvterm carries it out (0: at the cursor; 3, 5: all). */
+	if (final == 'g' && sc->priv == 0 && sc->cinter == 0 &&
+	    (p0 <= 0 || p0 == 3 || p0 == 5))
+		sc->pending = p0 <= 0 ? 'g' : '3';
 	/*
 	 * SCOSC and SCORC, a DECSC and a DECRC in xterm (CSI s only while
 	 * left and right margins are off: DECSLRM then) and tmux. libvterm
@@ -1183,7 +1204,25 @@ scan_esc(struct screen *s, uint8_t c)
 	case '8':
 		s->scan.pending = c;
 		break;
+	case 'H':
+		s->scan.pending = 'T';
+		break;
 	}
+}
+
+/*
+ * Tab stops, which libvterm keeps to itself: followed here, as it sets
+ * them (every 8 columns from the first at the start, after a reset, and
+ * in the columns a resize adds), so that a repaint can set them in the
+ * terminal (tabs(1), run once from a shell's profile, would be lost).
+ */
+static void
+tabs_default(struct screen *s, int from)
+{
+	int	 c;
+
+	for (c = from; c < PROTO_WIN_MAX; c++)
+		tab_set(s, c, c % 8 == 0);
 }
 
 /*
@@ -1715,7 +1754,14 @@ scan(struct screen *s, uint8_t *p, size_t len)
 		else if (cs == 'c') {
 			screen_save_initial(s);
 			s->sc.set = 0;
-		} else if (cs == '7')
+			tabs_default(s, 0);
+		} else if (cs == 'T')
+			tab_set(s, s->cursor.col, 1);
+		else if (cs == 'g')
+			tab_set(s, s->cursor.col, 0);
+		else if (cs == '3')
+			memset(s->tabs, 0, sizeof s->tabs);
+		else if (cs == '7')
 			cursor_save(s);
 		else if (cs == '8')
 			cursor_restore(s);
@@ -2026,6 +2072,7 @@ screen_new(uint16_t rows, uint16_t cols, size_t history)
 	vterm_state_set_bold_highbright(s->state, 0);
 	vterm_state_reset(s->state, 1);
 	screen_save_initial(s);
+	tabs_default(s, 0);
 	return s;
 }
 
@@ -2065,6 +2112,8 @@ screen_resize(struct screen *s, uint16_t rows, uint16_t cols)
 
 	if (r == s->rows && c == s->cols)
 		return;
+	/* The columns added get libvterm's stops (and the ones cut go). */
+	tabs_default(s, c < s->cols ? c : s->cols);
 	vterm_set_size(s->vt, r, c);
 	s->moved = 1;
 	/*
@@ -2177,6 +2226,22 @@ repaint_saved(struct screen *s, struct buf *b)
 		put_dec_mode(b, 6, 0);
 }
 
+/* Tab stops other than every 8 columns: all cleared, then each set. */
+static void
+repaint_tabs(struct screen *s, struct buf *b)
+{
+	int	 c;
+
+	for (c = 0; c < s->cols && tab_at(s, c) == (c % 8 == 0); c++)
+		;
+	if (c == s->cols)
+		return;
+	put_str(b, "\033[3g");
+	for (c = 0; c < s->cols; c++)
+		if (tab_at(s, c))
+			put_fmt(b, "\033[1;%dH\033H", c + 1, 0);
+}
+
 /* The modes, margins, charsets, title and cursor, after the cells. */
 static void
 repaint_state(struct screen *s, struct buf *b)
@@ -2188,6 +2253,7 @@ repaint_state(struct screen *s, struct buf *b)
 	int		 i, top, bottom, row;
 
 	repaint_saved(s, b);
+	repaint_tabs(s, b);
 	top = m->top > 0 ? m->top : 1;
 	bottom = m->bottom > 0 ? m->bottom : s->rows;
 	if (bottom > s->rows)

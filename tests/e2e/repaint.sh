@@ -589,6 +589,18 @@ for sc in sc1 sc2; do
 	    "a saved cursor ($sc): restored after the attach"
 done
 
+# Tab stops set as tabs(1) sets them (TBC 3, then HTS in each column), one
+# cleared (TBC 0): the tabs written after the attach land on them.
+printf '\e[3g' >"$W/tb.p1"
+for col in 5 9 13 17 21 25 29 33 37 70; do
+	printf '\e[1;%dH\eH' "$col" >>"$W/tb.p1"
+done
+printf '\e[1;17H\e[g\e[2;1Htabs:' >>"$W/tb.p1"
+printf '\r\n\ta\tb\tc\td\te\tf\tg\th\ti\tj' >"$W/tb.p2"
+pair tb 80 24 -- "${DRV[@]}" @T@ "$W/tb.p1" "$W/tb.p2"
+attach_then tb "tab stops a program set" \
+    "tab stops a program set: tabs after the attach"
+
 # A client attached from a terminal that already shows something (a shell
 # that printed 40 lines): none of it stays on the screen.
 printf 'first line\r\n\e[33msecond line\e[0m\r\n\r\n   fourth\e[3;5H' >"$W/jk.p1"

@@ -956,6 +956,57 @@ test_saved_cursor(void)
 }
 
 /*
+ * Tab stops a program set (HTS, TBC: tabs(1)) outlive an attach: the
+ * repaint sets them in the terminal, so that tabs after the attach land
+ * where libvterm's own stops put them in the model that saw it all. A
+ * screen with the stops every 8 columns gets none of that.
+ */
+static void
+test_tab_stops(void)
+{
+	static const char tabs[] = "\r\tA\tB\tC\tD\tE\tF\tG\tH\tI\tJ\r\n";
+	static const struct {
+		const char	*desc, *before;
+		int		 set;
+	} c[] = {
+		{ "every 4 columns", "\033[3g\033[1;5H\033H\033[1;9H\033H"
+		    "\033[1;13H\033H\033[1;17H\033H\033[1;21H\033H", 1 },
+		{ "one cleared (TBC at the cursor)", "\033[1;9H\033[g", 1 },
+		{ "none (TBC 3) but one in the last column",
+		    "\033[3g\033[1;40H\033H", 1 },
+		{ "cleared (TBC 5), then a full reset", "\033[5g\033c", 0 },
+		{ "the default ones, set again", "\033[1;9H\033H\033[1;17H\033H",
+		    0 },
+	};
+	struct screen	*s;
+	char		*r;
+	size_t		 i;
+
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		s = screen_new(4, 40, 10);
+		feed(s, c[i].before);
+		r = repaint(s);
+		ok((strstr(r, "\033[3g") != NULL) == c[i].set,
+		    "tab stops: %s: %s in the repaint", c[i].desc,
+		    c[i].set ? "set" : "not set");
+		free(r);
+		ok(fixed_point(s, 4, 40, 10),
+		    "tab stops: %s: the repaint is a fixed point", c[i].desc);
+		ok(goes_on_same(s, 4, 40, 10, tabs),
+		    "tab stops: %s: tabs after an attach land the same",
+		    c[i].desc);
+		screen_free(s);
+	}
+	/* A resize: the columns it adds get stops every 8, as libvterm's. */
+	s = screen_new(4, 20, 10);
+	feed(s, "\033[3g\033[1;5H\033H");
+	screen_resize(s, 4, 40);
+	ok(goes_on_same(s, 4, 40, 10, tabs),
+	    "tab stops: the columns a resize adds get the default ones");
+	screen_free(s);
+}
+
+/*
  * The wait to wrap after a glyph in the last column, across what ends it
  * without moving the cursor (a CUP to the cell it is on, CUF or CUU at a
  * margin) and what keeps it while the last column goes blank (erases,
@@ -1157,6 +1208,7 @@ main(void)
 	test_wait_to_wrap();
 	test_restore_unsaved();
 	test_saved_cursor();
+	test_tab_stops();
 	test_title_controls_inside();
 	test_title_split();
 	test_title_cut_character();
