@@ -60,14 +60,69 @@ check_memory(struct screen *s, int rows, int cols, size_t hist, int maxcols)
 	CHECK(screen_history(s) <= hist);
 }
 
+/*
+ * Does p hold a REP (CSI b)? A terminal repeats the last glyph it drew,
+ * which after an attach is the repaint's, not the program's: that one
+ * cannot go on the same.
+ */
+static int
+has_rep(const uint8_t *p, size_t len)
+{
+	size_t	 i, j;
+
+	for (i = 0; i + 2 < len; i++) {
+		if (p[i] != 0x1b || p[i + 1] != '[')
+			continue;
+		for (j = i + 2; j < len && p[j] >= 0x20 && p[j] <= 0x3f; j++)
+			;
+		if (j < len && p[j] == 'b')
+			return 1;
+	}
+	return 0;
+}
+
+/* A client attaching now: a new model fed s's repaint. */
+static struct screen *
+attach(struct screen *s, int rows, int cols, size_t hist)
+{
+	struct screen	*c = screen_new((uint16_t)rows, (uint16_t)cols, hist);
+	struct buf	 a;
+
+	buf_init(&a, REPAINT_BUF);
+	screen_repaint(s, &a, SCREEN_REPAINT_MAX);
+	screen_feed(c, buf_ptr(&a), buf_len(&a));
+	buf_free(&a);
+	/* History cut for the repaint's bound goes on differently. */
+	if (screen_history(c) != screen_history(s)) {
+		screen_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/*
+ * The model that saw all the output and the one that saw a repaint
+ * midway and the rest after it must be the same (screen_same): what the
+ * program writes after an attach lands where it would have landed
+ * without one.
+ */
+static void
+goes_on_same(struct screen *s, struct screen *c)
+{
+	if (!screen_same(s, c)) {
+		fprintf(stderr, "after an attach, the models differ\n");
+		abort();
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct screen	*s, *t;
+	struct screen	*s, *t, *c = NULL;
 	struct buf	 a, b;
 	const uint8_t	*p;
 	uint32_t	 x;
-	size_t		 hist, len, n, k;
+	size_t		 hist, len, n, k, split;
 	uint64_t	 total;
 	int		 rows, cols, maxcols, resizes;
 
@@ -86,10 +141,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	maxcols = cols;
 
 	s = screen_new((uint16_t)rows, (uint16_t)cols, hist);
+	split = fixpoint && len > 0 ? next(&x) % len : SIZE_MAX;
 	while (len > 0) {
 		n = 1 + next(&x) % 4096;
 		if (n > len)
 			n = len;
+		if (c == NULL && (size_t)(p - (data + 4)) >= split &&
+		    screen_at_rest(s) && !has_rep(p, len))
+			c = attach(s, rows, cols, hist);
+		if (c != NULL)
+			screen_feed(c, p, n);
 		/* The model passes over floods; try it on every read. */
 		k = screen_skip(s, p, n);
 		CHECK(k <= n);
@@ -109,6 +170,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_memory(s, rows, cols, hist, maxcols);
 	}
 	(void)screen_title(s);
+	if (c != NULL) {
+		goes_on_same(s, c);
+		screen_free(c);
+	}
 
 	buf_init(&a, REPAINT_BUF);
 	screen_repaint(s, &a, SCREEN_REPAINT_MAX);

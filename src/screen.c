@@ -93,6 +93,8 @@ struct modes {
 	uint8_t		 lrmm;		/* 69: left and right margins */
 	int		 top;		/* DECSTBM, 1-based; 0: none */
 	int		 bottom;
+	int		 left;		/* DECSLRM, 1-based; 0: none */
+	int		 right;
 	char		 g[2];		/* G0 and G1 designations */
 	int		 cursor_style;	/* DECSCUSR's; -1: never set */
 	int		 cursor_blink;	/* ?12; -1: never set */
@@ -143,8 +145,8 @@ struct scanner {
 	 * before it: SO, SI, '(' or ')' (with the set in designate), 'm'
 	 * (dim and conceal, in sgr), '#' (DECALN), 'a' or 'A' (the
 	 * alternate screen), 'H' (a cursor movement), 'c' (RIS), '7'
-	 * (DECSC), '8' (DECRC), 'T' (HTS) or 'g', '3' (TBC: the stop at
-	 * the cursor, all).
+	 * (DECSC), '8' (DECRC), 'T' (HTS), 'g', '3' (TBC: the stop at
+	 * the cursor, all) or 'V' (DECRST 1049 or 1048: see cursor_shown).
 	 */
 	int		 pending;
 	char		 designate;
@@ -181,6 +183,7 @@ struct screen {
 	int		 last_col;
 	int		 last_end;
 	int		 moved;		/* the cursor moved since */
+	int		 scrolled;	/* its row scrolled up since */
 	int		 rep_width;	/* of the last glyph, which REP repeats */
 
 	uint8_t		 utf8[4];	/* an unfinished UTF-8 sequence */
@@ -594,8 +597,10 @@ cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 	 * row above goes on in this one, which a repaint keeps.
 	 */
 	if (pos.col == 0 && pos.row > 0 && !s->moved && s->last_end >= g->cols &&
-	    (s->last_row == pos.row - 1 || s->last_row == pos.row))
+	    (s->last_row == pos.row - 1 ||
+	    (s->last_row == pos.row && s->scrolled)))
 		g->used[pos.row - 1] |= ROW_WRAPPED;
+	s->scrolled = 0;
 	s->last_row = pos.row;
 	s->last_col = pos.col;
 	s->last_end = pos.col + info->width;
@@ -708,6 +713,14 @@ cb_scrollrect(VTermRect rect, int downward, int rightward, void *user)
 	if (!s->alt && rect.start_row == 0 && downward > 0)
 		for (r = 0; r < n; r++)
 			hist_push(s, g, r);
+	/*
+	 * The last glyph's row went up (a wrap at the bottom of the region
+	 * scrolls): a glyph on the cursor's row now goes on from it. Below
+	 * the region, a wrap stays on its row, and goes on from nothing.
+	 */
+	if (downward > 0 && s->last_row >= rect.start_row &&
+	    s->last_row < rect.end_row)
+		s->scrolled = 1;
 	/*
 	 * Rotate the region by reversing its two parts, then the whole; the
 	 * rows that come in at the bottom (up) or top (down) are erased.
@@ -1025,12 +1038,15 @@ static void
 modes_reset(struct modes *m, int hard)
 {
 	uint8_t	 mouse[3], enc[3], focus, paste, visible;
+	int	 top, bottom;
 
 	memcpy(mouse, m->mouse, sizeof mouse);
 	memcpy(enc, m->mouse_enc, sizeof enc);
 	focus = m->focus;
 	paste = m->paste;
 	visible = m->visible;
+	top = m->top;
+	bottom = m->bottom;
 	memset(m, 0, sizeof *m);
 	m->autowrap = 1;
 	m->g[0] = m->g[1] = 'B';
@@ -1042,6 +1058,8 @@ modes_reset(struct modes *m, int hard)
 		m->focus = focus;
 		m->paste = paste;
 		m->visible = visible;
+		m->top = top;
+		m->bottom = bottom;
 	}
 }
 
@@ -1084,6 +1102,7 @@ scan_dec_mode(struct modes *m, int n, uint8_t on)
 		break;
 	case 69:
 		m->lrmm = on;
+		m->left = m->right = 0;
 		break;
 	}
 }
@@ -1140,6 +1159,9 @@ scan_csi(struct screen *s, char final)
 			if (sc->priv == '?' && (sc->params[i] == 47 ||
 			    sc->params[i] == 1047))
 				sc->pending = final == 'h' ? 'a' : 'A';
+			else if (sc->priv == '?' && (sc->params[i] == 1049 ||
+			    sc->params[i] == 1048) && final == 'l')
+				sc->pending = 'V';
 			else if (sc->priv == '?')
 				scan_dec_mode(m, sc->params[i], final == 'h');
 			else if (sc->priv == 0 && sc->params[i] == 4)
@@ -1171,6 +1193,11 @@ scan_csi(struct screen *s, char final)
 	 * 0.1.4 ignores CSI u, and takes CSI s for DECSLRM, which homes the
 	 * cursor: it does not see that one (scan_byte).
 	 */
+	if (final == 's' && sc->priv == 0 && sc->cinter == 0 && m->lrmm) {
+		m->left = p0 > 0 ? p0 : 0;
+		m->right = sc->nparams > 1 && sc->params[1] > 0 ?
+		    sc->params[1] : 0;
+	}
 	if ((final == 's' || final == 'u') && sc->priv == 0 &&
 	    sc->cinter == 0 && (final == 'u' || !m->lrmm))
 		sc->pending = final == 's' ? '7' : '8';
@@ -1257,6 +1284,21 @@ cursor_save(struct screen *s)
 	memcpy(v->g, s->modes.g, sizeof v->g);
 	v->gl = s->modes.gl;
 	v->origin = s->modes.origin;
+}
+
+/*
+ * libvterm 0.1.4 restores the cursor's visibility with the cursor when
+ * the alternate screen of DECSET 1049 ends (and on DECRST 1048), where
+ * xterm and tmux leave it as it is: a program that hid the cursor before
+ * it began its alternate screen and showed it before it ended it left a
+ * model whose repaint hid the cursor at the shell's prompt (found by
+ * fuzz_screen, as a repaint hides the cursor while it draws).
+ */
+static void
+cursor_shown(struct screen *s)
+{
+	vterm_input_write(s->vt, s->modes.visible ? "\033[?25h" : "\033[?25l",
+	    6);
 }
 
 /*
@@ -1761,6 +1803,8 @@ scan(struct screen *s, uint8_t *p, size_t len)
 			tab_set(s, s->cursor.col, 0);
 		else if (cs == '3')
 			memset(s->tabs, 0, sizeof s->tabs);
+		else if (cs == 'V')
+			cursor_shown(s);
 		else if (cs == '7')
 			cursor_save(s);
 		else if (cs == '8')
@@ -2250,7 +2294,7 @@ repaint_state(struct screen *s, struct buf *b)
 	static const int mouse[3] = { 1000, 1002, 1003 };
 	static const int enc[3] = { 1005, 1006, 1015 };
 	struct pen	 pen;
-	int		 i, top, bottom, row;
+	int		 i, top, bottom, row, col;
 
 	repaint_saved(s, b);
 	repaint_tabs(s, b);
@@ -2262,6 +2306,14 @@ repaint_state(struct screen *s, struct buf *b)
 		put_fmt(b, "\033[%d;%dr", top, bottom);
 	else
 		top = 1;
+	/* Left and right margins (DECLRMM and DECSLRM), as xterm has them. */
+	if (m->lrmm) {
+		put_dec_mode(b, 69, 1);
+		if (m->left > 1 || (m->right > 0 && m->right < s->cols))
+			put_fmt(b, "\033[%d;%ds", m->left > 0 ? m->left : 1,
+			    m->right > 0 && m->right < s->cols ? m->right :
+			    s->cols);
+	}
 	if (m->origin)
 		put_dec_mode(b, 6, 1);
 	if (m->newline)
@@ -2297,9 +2349,13 @@ repaint_state(struct screen *s, struct buf *b)
 		put_str(b, "\007");
 	}
 	row = s->cursor.row + 1;
-	if (m->origin)
+	col = s->cursor.col + 1;
+	if (m->origin) {
 		row -= top - 1;
-	put_fmt(b, "\033[%d;%dH", row < 1 ? 1 : row, s->cursor.col + 1);
+		if (m->lrmm && m->left > 1)
+			col -= m->left - 1;
+	}
+	put_fmt(b, "\033[%d;%dH", row < 1 ? 1 : row, col < 1 ? 1 : col);
 	if (screen_phantom(s))
 		repaint_phantom(s, b);
 	/* Only now: these change how the glyph above would be written. */
@@ -2321,6 +2377,163 @@ void
 screen_repaint(struct screen *s, struct buf *b, size_t max)
 {
 	screen_repaint_lines(s, b, max, SIZE_MAX);
+}
+
+/*
+ * For the tests: do a and b look the same, and will they go on the same?
+ * A space in a cell counts as a blank one (a repaint writes spaces where
+ * the screen has gaps); which rows go on in the next is compared on the
+ * normal screen only (the alternate one's rows go to no history, and a
+ * repaint draws each apart), and as a repaint draws them (a row whose
+ * last column is blank does not), not for the bottom row; for history
+ * lines, as a repaint draws them too.
+ */
+static int
+cell_same(const struct grid *ga, const struct grid *gb, int row, int col)
+{
+	struct cell	 x, y;
+
+	x = ga->row[row][col];
+	y = gb->row[row][col];
+	if (col >= ROW_USED(ga->used[row]))
+		x.ch[0] = 0;
+	if (col >= ROW_USED(gb->used[row]))
+		y.ch[0] = 0;
+	if (x.ch[0] == ' ' && x.ch[1] == 0)
+		x.ch[0] = 0;
+	if (y.ch[0] == ' ' && y.ch[1] == 0)
+		y.ch[0] = 0;
+	if (x.ch[0] == 0 && y.ch[0] == 0)
+		return x.pen.bg.type == y.pen.bg.type &&
+		    memcmp(&x.pen.bg, &y.pen.bg, sizeof x.pen.bg) == 0;
+	return memcmp(x.ch, y.ch, sizeof x.ch) == 0 &&
+	    pen_equal(&x.pen, &y.pen) && x.acs == y.acs;
+}
+
+/* The scrolling region as its top and bottom rows (1-based). */
+static void
+region(const struct screen *s, int *top, int *bottom)
+{
+	*top = s->modes.top > 0 ? s->modes.top : 1;
+	*bottom = s->modes.bottom > 0 && s->modes.bottom < s->rows ?
+	    s->modes.bottom : s->rows;
+	if (*top >= *bottom) {
+		*top = 1;
+		*bottom = s->rows;
+	}
+}
+
+/* The left and right margins as a repaint sets them (0: the edge). */
+static void
+margins(const struct screen *s, int *left, int *right)
+{
+	*left = s->modes.left > 1 ? s->modes.left : 0;
+	*right = s->modes.right > 0 && s->modes.right < s->cols ?
+	    s->modes.right : 0;
+}
+
+static int
+modes_same(const struct screen *a, const struct screen *b)
+{
+	struct modes	 x = a->modes, y = b->modes;
+
+	region(a, &x.top, &x.bottom);
+	region(b, &y.top, &y.bottom);
+	margins(a, &x.left, &x.right);
+	margins(b, &y.left, &y.right);
+	return memcmp(&x, &y, sizeof x) == 0;
+}
+
+/*
+ * Does history line i go on in the next, as a repaint draws it? Not into
+ * an empty one: a line kept at another width may not reach the last
+ * column to wrap, so the repaint ends it there (see repaint).
+ */
+static int
+hist_goes_on(struct screen *s, size_t i)
+{
+	const struct line	*l, *n;
+
+	l = &s->hist[(s->hist_first + i) % s->hist_max];
+	if (!l->wrapped)
+		return 0;
+	if (i + 1 == s->hist_len)
+		return row_end(s, &s->grids[0], 0) > 0;
+	n = &s->hist[(s->hist_first + i + 1) % s->hist_max];
+	return n->len > 0;
+}
+
+/* Does row go on in the next, as a repaint draws it (see repaint)? */
+static int
+goes_on(struct screen *s, int row)
+{
+	return row_wraps(s, &s->grids[0], row);
+}
+
+static int
+str_same(const char *a, const char *b)
+{
+	return strcmp(a == NULL ? "" : a, b == NULL ? "" : b) == 0;
+}
+
+int
+screen_same(struct screen *a, struct screen *b)
+{
+	const struct saved_cursor *u = &a->sc, *v = &b->sc;
+	size_t		 i;
+	int		 k, r, c;
+
+	if (a->rows != b->rows || a->cols != b->cols || a->alt != b->alt ||
+	    a->cursor.row != b->cursor.row || a->cursor.col != b->cursor.col ||
+	    a->cursor_visible != b->cursor_visible ||
+	    a->reverse != b->reverse || !pen_equal(&a->pen, &b->pen) ||
+	    !modes_same(a, b) ||
+	    !str_same(a->title, b->title) || !str_same(a->icon, b->icon) ||
+	    screen_phantom(a) != screen_phantom(b) ||
+	    a->hist_len != b->hist_len || u->set != v->set)
+		return 0;
+	if (u->set && (u->pos.row != v->pos.row || u->pos.col != v->pos.col ||
+	    !pen_equal(&u->pen, &v->pen) || u->sgr != v->sgr ||
+	    memcmp(u->g, v->g, sizeof u->g) != 0 || u->gl != v->gl ||
+	    u->origin != v->origin))
+		return 0;
+	for (c = 0; c < a->cols; c++)	/* beyond: a resize sets them */
+		if (tab_at(a, c) != tab_at(b, c))
+			return 0;
+	if (a->alt && (a->saved.row != b->saved.row ||
+	    a->saved.col != b->saved.col))
+		return 0;
+	for (i = 0; i < a->hist_len; i++) {
+		const struct line *x = &a->hist[(a->hist_first + i) %
+		    a->hist_max];
+		const struct line *y = &b->hist[(b->hist_first + i) %
+		    b->hist_max];
+
+		if (x->len != y->len || memcmp(x->text, y->text, x->len) != 0 ||
+		    hist_goes_on(a, i) != hist_goes_on(b, i))
+			return 0;
+	}
+	for (k = 0; k <= a->alt; k++)
+		for (r = 0; r < a->rows; r++) {
+			if (k == 0 && r + 1 < a->rows &&
+			    goes_on(a, r) != goes_on(b, r))
+				return 0;
+			for (c = 0; c < a->cols; c++)
+				if (!cell_same(&a->grids[k], &b->grids[k], r, c))
+					return 0;
+		}
+	return 1;
+}
+
+/*
+ * Is the model between sequences and characters (so that a repaint now
+ * leaves a terminal reading what follows as the model does)?
+ */
+int
+screen_at_rest(const struct screen *s)
+{
+	return s->scan.state == SC_GROUND && s->utf8_need == 0 &&
+	    !s->holding;
 }
 
 /*
@@ -2417,8 +2630,16 @@ repaint(struct screen *s, struct buf *b, size_t max, size_t lines,
 		render_row(s, g, r, b);
 		if (r + 1 >= g->rows)
 			break;
-		if (!row_wraps(s, g, r) || row_end(s, g, r + 1) == 0)
+		/*
+		 * Into an empty row (a scroll of the region or an erase
+		 * left it), a space makes the wrap and goes: the row goes
+		 * on in the next as the terminal's did, and joins what the
+		 * program writes there after the attach.
+		 */
+		if (!row_wraps(s, g, r))
 			put_crlf(g, b);
+		else if (row_end(s, g, r + 1) == 0)
+			put_str(b, " \r\033[K");
 		else if (!pen_equal(&g->row[r + 1][0].pen, &s->blank))
 			put_str(b, " \b");
 	}

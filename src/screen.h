@@ -33,5 +33,7 @@ uint64_t	 screen_history_total(const struct screen *);
 const char	*screen_title(const struct screen *);
 size_t		 screen_history(const struct screen *);
 size_t		 screen_memory(const struct screen *);
+int		 screen_at_rest(const struct screen *);
+int		 screen_same(struct screen *, struct screen *);
 
 #endif

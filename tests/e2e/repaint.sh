@@ -255,6 +255,19 @@ attach_then() {
 	term_forget "$1-ref"
 }
 
+# scenes_then WHAT AFTER NAME...: for each NAME, a program that writes
+# $W/NAME.p1, then (after a fresh attach) $W/NAME.p2, run by pair NAME and
+# attach_then, whose test points are named "WHAT (NAME)" and "WHAT (NAME):
+# AFTER".
+scenes_then() {
+	local what=$1 after=$2 n
+	shift 2
+	for n; do
+		pair "$n" 80 24 -- "${DRV[@]}" @T@ "$W/$n.p1" "$W/$n.p2"
+		attach_then "$n" "$what ($n)" "$what ($n): $after"
+	done
+}
+
 # last_setting FILE WHAT: the last setting, in the bytes written to a
 # terminal, of DEC private mode WHAT (h, l or -) or, for WHAT=DECSCUSR, of
 # the cursor style (its number, or -). A full reset (ESC c) resets both.
@@ -510,11 +523,7 @@ printf '\e[3;1H%s\e[3;80H' "$(printf 'w%.0s' $(seq 1 80))" >"$W/ww1.p1"
 printf '\e[1;1H%s\eM' "$(printf 'r%.0s' $(seq 1 80))" >"$W/ww2.p1"
 printf 'XY' >"$W/ww1.p2"
 cp "$W/ww1.p2" "$W/ww2.p2"
-for ww in ww1 ww2; do
-	pair "$ww" 80 24 -- "${DRV[@]}" @T@ "$W/$ww.p1" "$W/$ww.p2"
-	attach_then "$ww" "waiting to wrap ($ww)" \
-	    "waiting to wrap ($ww): glyphs after the attach"
-done
+scenes_then "waiting to wrap" "glyphs after the attach" ww1 ww2
 
 # A restore with nothing saved: DECRST 1049 on the normal screen, and
 # DECRC, before and after a full reset. The text after them is drawn in
@@ -568,11 +577,7 @@ printf '\e[2;1H\e(0lqqk' >"$W/cs1.p1"
 printf 'mqqj\e(B ok' >"$W/cs1.p2"
 printf '\e[2;1H\e)0\x0elqqk' >"$W/cs2.p1"
 printf 'mqqj\x0f ok' >"$W/cs2.p2"
-for cs in cs1 cs2; do
-	pair "$cs" 80 24 -- "${DRV[@]}" @T@ "$W/$cs.p1" "$W/$cs.p2"
-	attach_then "$cs" "charset left in use ($cs)" \
-	    "charset left in use ($cs): output after the attach"
-done
+scenes_then "charset left in use" "output after the attach" cs1 cs2
 
 # A cursor saved before the attach (DECSC: ESC 7 in sc1, CSI s in sc2)
 # and restored after it: the position, the pen, the character set and
@@ -583,11 +588,7 @@ printf '\e[2;1Hstatus:\e[5;10H\e[1;33m\e(0\e7\e(B\e[0m\e[?25l\e[10;1Hmore' \
 printf '\e8lqqk\e(B\e[0m done' >"$W/sc1.p2"
 printf '\e[3;20r\e[?6h\e[2;4H\e[s\e[?6l\e[1;1Htop' >"$W/sc2.p1"
 printf '\e[uX\e[1;1HY' >"$W/sc2.p2"
-for sc in sc1 sc2; do
-	pair "$sc" 80 24 -- "${DRV[@]}" @T@ "$W/$sc.p1" "$W/$sc.p2"
-	attach_then "$sc" "a saved cursor ($sc)" \
-	    "a saved cursor ($sc): restored after the attach"
-done
+scenes_then "a saved cursor" "restored after the attach" sc1 sc2
 
 # Tab stops set as tabs(1) sets them (TBC 3, then HTS in each column), one
 # cleared (TBC 0): the tabs written after the attach land on them.
@@ -658,6 +659,12 @@ check_same "alternate screen quit: the normal screen is back" fs-ref fs-sub
 check_hist "alternate screen quit" fs-ref fs-sub
 run "$TETHER" kill fs
 term_forget fs-ref
+
+# A program that hid the cursor before its alternate screen began, and
+# showed it again before leaving it: the cursor stays shown at the prompt.
+printf '\e[?25l\e[?1049hfull screen\e[?25h\e[?1049lprompt$ ' >"$W/cv.p1"
+pair cv 80 24 -- "${DRV[@]}" @T@ "$W/cv.p1"
+attach_fresh cv "the cursor shown again before an alternate screen ended"
 
 # vim on a file (vim or vim.tiny, when installed).
 VIM=$(command -v vim || command -v vim.tiny || true)

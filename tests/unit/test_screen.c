@@ -1007,6 +1007,43 @@ test_tab_stops(void)
 }
 
 /*
+ * Found by fuzz_screen's check that what follows an attach goes on the
+ * same: a glyph past the last column on a row below the scrolling region
+ * wraps onto that same row (there is nothing to scroll), and the row
+ * above it was marked as going on in it, so the two were joined when
+ * they scrolled into the history; and the cursor a program hid before
+ * its alternate screen and showed before leaving it stayed hidden in the
+ * model (libvterm restored it with the cursor), as in every repaint.
+ */
+static void
+test_after_attach(void)
+{
+	struct screen	*s;
+
+	sized_case(4, 10, "a wrap below the scrolling region joins no rows",
+	    "\033[1;2r\033[3;1Hxxxxxxxxxx\033[4;1H0123456789ab\033[r\033[4;1H"
+	    "\n\n\n\n", "xxxxxxxxxx\r\nab23456789\r\n", NULL);
+	sized_case(4, 20, "a cursor shown before the alternate screen ends "
+	    "stays shown", "\033[?25l\033[?1049hvim\033[?25h\033[?1049l$ ",
+	    "\033[?25h", NULL);
+	sized_case(4, 20, "left and right margins (DECLRMM, DECSLRM) are set "
+	    "again, and the cursor inside them in origin mode",
+	    "\033[?69h\033[3;9s\033[?6h\033[2;2HX",
+	    "\033[?69h\033[3;9s\033[?6h\033[2;3H", NULL);
+	s = screen_new(4, 20, 10);
+	feed(s, "\033[?69h\033[3;9s\033[?6h\033[2;2HX");
+	ok(goes_on_same(s, 4, 20, 10, "Y\033[1;1HZ\033[3;6r\033[HW"),
+	    "left and right margins: output after an attach lands the same");
+	screen_free(s);
+	sized_case(4, 10, "DECSTR keeps the scrolling region (as libvterm and "
+	    "tmux)", "\033[3;4r\033[!p\033[4;1Haaa\n\nbbb", "\033[3;4r",
+	    NULL);
+	sized_case(4, 20, "and one hidden stays hidden",
+	    "\033[?1049hvim\033[?25l\033[?1049l$ ", "\033[1;3H\033(B\033)B\033[?25l",
+	    "\033[?25h");
+}
+
+/*
  * The wait to wrap after a glyph in the last column, across what ends it
  * without moving the cursor (a CUP to the cell it is on, CUF or CUU at a
  * margin) and what keeps it while the last column goes blank (erases,
@@ -1046,16 +1083,25 @@ test_wait_to_wrap(void)
 
 /*
  * A row that wrapped into the next, then lost what it wrapped into (a
- * scroll of the region moved it away, or an erase): the repaint must end
- * the row with CR LF, or the terminal stays on it and every row after
- * lands one too high.
+ * scroll of the region moved it away, or an erase): the repaint must go
+ * on to the next row, or the terminal stays on it and every row after
+ * lands one too high. It wraps into it with a space it erases, so that
+ * the row still goes on in the next (as in the terminal that saw it).
  */
 static void
 test_wrap_before_empty(void)
 {
+	struct screen	*s;
+
 	small_case("a wrapped row above a region that scrolled its next row "
-	    "away", "aaaaaaaaaa\r\n\r\n\r\nZ", "\033[4;2H",
+	    "away", "aaaaaaaaaa \r\033[K\r\n\r\nZ", "\033[4;2H",
 	    "\033[2;3r", "aaaaaaaaaac\n\n", "\033[4;1HZ", NULL);
+	s = screen_new(4, 10, 10);
+	feed(s, "\033[2;3raaaaaaaaaac\n\n");
+	ok(goes_on_same(s, 4, 10, 10, "\033[r\033[2;1Hbb\033[4;1H\n\n\n\n"),
+	    "a wrapped row above a region that scrolled its next row away "
+	    "goes on in what comes there after an attach");
+	screen_free(s);
 	small_case("a wrapped line in the history, its next row erased",
 	    "aaaaaaaaaa\r\n\r\n\r\nZ\r\n", "\033[4;2H",
 	    "aaaaaaaaaac\033[2K\033[4;1HZ\n", NULL);
@@ -1209,6 +1255,7 @@ main(void)
 	test_restore_unsaved();
 	test_saved_cursor();
 	test_tab_stops();
+	test_after_attach();
 	test_title_controls_inside();
 	test_title_split();
 	test_title_cut_character();
