@@ -139,6 +139,7 @@ struct scanner {
 	uint8_t		 sgr;		/* PEN_DIM | PEN_CONCEAL after an SGR */
 	int		 bad;		/* a CSI we do not follow */
 	int		 drop;		/* a CSI libvterm must not see */
+	int		 cancel;	/* this one either (scan_csi) */
 	int		 hide;		/* a string libvterm must not see */
 	/*
 	 * A change that must wait until libvterm has drawn what came
@@ -1148,7 +1149,7 @@ scan_csi(struct screen *s, char final)
 {
 	struct scanner	*sc = &s->scan;
 	struct modes	*m = &s->modes;
-	int		 i, p0 = sc->nparams > 0 ? sc->params[0] : -1;
+	int		 i, top, bottom, p0 = sc->nparams > 0 ? sc->params[0] : -1;
 
 	if (sc->bad)
 		return;
@@ -1172,6 +1173,18 @@ scan_csi(struct screen *s, char final)
 		return;
 	}
 	if (final == 'r' && sc->priv == 0 && sc->cinter == 0) {
+		top = p0 > 0 ? p0 : 1;
+		bottom = sc->nparams > 1 && sc->params[1] > 0 &&
+		    sc->params[1] < s->rows ? sc->params[1] : s->rows;
+		/*
+		 * A region of less than two rows is ignored by xterm and
+		 * tmux (the cursor does not even go home); libvterm 0.1.4
+		 * takes one of a single row, so it does not see it.
+		 */
+		if (top >= bottom) {
+			sc->cancel = 1;
+			return;
+		}
 		m->top = p0 > 0 ? p0 : 0;
 		m->bottom = sc->nparams > 1 && sc->params[1] > 0 ?
 		    sc->params[1] : 0;
@@ -1510,8 +1523,10 @@ scan_byte(struct screen *s, uint8_t c)
 		if (c >= 0x40 && c <= 0x7e)
 			scan_csi(s, (char)c);
 		sc->state = SC_GROUND;
-		if (c == 's' && sc->pending == '7')
-			return SCAN_CANCEL;	/* SCOSC: see scan_csi */
+		if ((c == 's' && sc->pending == '7') || sc->cancel) {
+			sc->cancel = 0;
+			return SCAN_CANCEL;	/* see scan_csi */
+		}
 		return c == 'b' && sc->cinter == 0 ? SCAN_REP : SCAN_KEEP;
 	case SC_STR:
 		if (c == 0x07)

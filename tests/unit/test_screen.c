@@ -1038,6 +1038,9 @@ test_after_attach(void)
 	sized_case(4, 10, "DECSTR keeps the scrolling region (as libvterm and "
 	    "tmux)", "\033[3;4r\033[!p\033[4;1Haaa\n\nbbb", "\033[3;4r",
 	    NULL);
+	sized_case(4, 10, "a scrolling region of one row is ignored, as in "
+	    "xterm and tmux", "\033[2;2Hx\033[3;3r\033[4;1Ha\nb\nc",
+	    " x\r\n\r\na\r\n b\r\n  c\033[4;4H", "\033[3;3r");
 	sized_case(4, 20, "and one hidden stays hidden",
 	    "\033[?1049hvim\033[?25l\033[?1049l$ ", "\033[1;3H\033(B\033)B\033[?25l",
 	    "\033[?25h");
