@@ -1207,6 +1207,13 @@ scan_csi(struct screen *s, char final)
 	 * cursor: it does not see that one (scan_byte).
 	 */
 	if (final == 's' && sc->priv == 0 && sc->cinter == 0 && m->lrmm) {
+		top = p0 > 0 ? p0 : 1;		/* the left and right */
+		bottom = sc->nparams > 1 && sc->params[1] > 0 &&
+		    sc->params[1] < s->cols ? sc->params[1] : s->cols;
+		if (top >= bottom) {		/* ignored, as in xterm */
+			sc->cancel = 1;
+			return;
+		}
 		m->left = p0 > 0 ? p0 : 0;
 		m->right = sc->nparams > 1 && sc->params[1] > 0 ?
 		    sc->params[1] : 0;
@@ -2301,6 +2308,20 @@ repaint_tabs(struct screen *s, struct buf *b)
 			put_fmt(b, "\033[1;%dH\033H", c + 1, 0);
 }
 
+/*
+ * The left and right margins as a repaint sets them (0: the edge; both
+ * 0 when a resize left them crossed).
+ */
+static void
+margins(const struct screen *s, int *left, int *right)
+{
+	*left = s->modes.left > 1 ? s->modes.left : 0;
+	*right = s->modes.right > 0 && s->modes.right < s->cols ?
+	    s->modes.right : 0;
+	if ((*left > 0 ? *left : 1) >= (*right > 0 ? *right : s->cols))
+		*left = *right = 0;
+}
+
 /* The modes, margins, charsets, title and cursor, after the cells. */
 static void
 repaint_state(struct screen *s, struct buf *b)
@@ -2309,7 +2330,7 @@ repaint_state(struct screen *s, struct buf *b)
 	static const int mouse[3] = { 1000, 1002, 1003 };
 	static const int enc[3] = { 1005, 1006, 1015 };
 	struct pen	 pen;
-	int		 i, top, bottom, row, col;
+	int		 i, top, bottom, row, col, left, right;
 
 	repaint_saved(s, b);
 	repaint_tabs(s, b);
@@ -2322,12 +2343,12 @@ repaint_state(struct screen *s, struct buf *b)
 	else
 		top = 1;
 	/* Left and right margins (DECLRMM and DECSLRM), as xterm has them. */
+	margins(s, &left, &right);
 	if (m->lrmm) {
 		put_dec_mode(b, 69, 1);
-		if (m->left > 1 || (m->right > 0 && m->right < s->cols))
-			put_fmt(b, "\033[%d;%ds", m->left > 0 ? m->left : 1,
-			    m->right > 0 && m->right < s->cols ? m->right :
-			    s->cols);
+		if (left > 0 || right > 0)
+			put_fmt(b, "\033[%d;%ds", left > 0 ? left : 1,
+			    right > 0 ? right : s->cols);
 	}
 	if (m->origin)
 		put_dec_mode(b, 6, 1);
@@ -2367,8 +2388,8 @@ repaint_state(struct screen *s, struct buf *b)
 	col = s->cursor.col + 1;
 	if (m->origin) {
 		row -= top - 1;
-		if (m->lrmm && m->left > 1)
-			col -= m->left - 1;
+		if (m->lrmm && left > 1)
+			col -= left - 1;
 	}
 	put_fmt(b, "\033[%d;%dH", row < 1 ? 1 : row, col < 1 ? 1 : col);
 	if (screen_phantom(s))
@@ -2436,15 +2457,6 @@ region(const struct screen *s, int *top, int *bottom)
 		*top = 1;
 		*bottom = s->rows;
 	}
-}
-
-/* The left and right margins as a repaint sets them (0: the edge). */
-static void
-margins(const struct screen *s, int *left, int *right)
-{
-	*left = s->modes.left > 1 ? s->modes.left : 0;
-	*right = s->modes.right > 0 && s->modes.right < s->cols ?
-	    s->modes.right : 0;
 }
 
 static int
