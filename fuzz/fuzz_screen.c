@@ -81,15 +81,28 @@ has_rep(const uint8_t *p, size_t len)
 	return 0;
 }
 
-/* A client attaching now: a new model fed s's repaint. */
+/*
+ * A client attaching now: a new model fed s's repaint. NULL where what
+ * follows cannot go on the same: a DECRST 1049 or 1048 on the normal
+ * screen restores the cursor that the last DECSET 1049 saved (in libvterm
+ * and tmux), which a repaint does not save again.
+ */
 static struct screen *
-attach(struct screen *s, int rows, int cols, size_t hist)
+attach(struct screen *s, int rows, int cols, size_t hist,
+    const uint8_t *rest, size_t len)
 {
-	struct screen	*c = screen_new((uint16_t)rows, (uint16_t)cols, hist);
+	struct screen	*c;
 	struct buf	 a;
 
 	buf_init(&a, REPAINT_BUF);
 	screen_repaint(s, &a, SCREEN_REPAINT_MAX);
+	if (memmem(buf_ptr(&a), buf_len(&a), "\033[?1049h", 8) == NULL &&
+	    (memmem(rest, len, "1049l", 5) != NULL ||
+	    memmem(rest, len, "1048l", 5) != NULL)) {
+		buf_free(&a);
+		return NULL;
+	}
+	c = screen_new((uint16_t)rows, (uint16_t)cols, hist);
 	screen_feed(c, buf_ptr(&a), buf_len(&a));
 	buf_free(&a);
 	/* History cut for the repaint's bound goes on differently. */
@@ -147,8 +160,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (n > len)
 			n = len;
 		if (c == NULL && (size_t)(p - (data + 4)) >= split &&
-		    screen_at_rest(s) && !has_rep(p, len))
-			c = attach(s, rows, cols, hist);
+		    screen_at_rest(s) && !has_rep(p, len)) {
+			c = attach(s, rows, cols, hist, p, len);
+			split = SIZE_MAX;	/* once */
+		}
 		if (c != NULL)
 			screen_feed(c, p, n);
 		/* The model passes over floods; try it on every read. */

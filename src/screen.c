@@ -147,7 +147,8 @@ struct scanner {
 	 * (dim and conceal, in sgr), '#' (DECALN), 'a' or 'A' (the
 	 * alternate screen), 'H' (a cursor movement), 'c' (RIS), '7'
 	 * (DECSC), '8' (DECRC), 'T' (HTS), 'g', '3' (TBC: the stop at
-	 * the cursor, all) or 'V' (DECRST 1049 or 1048: see cursor_shown).
+	 * the cursor, all), 'V' (DECRST 1049 or 1048: see cursor_shown) or
+	 * 'E' (DECSET 1049, given to libvterm off the alternate screen).
 	 */
 	int		 pending;
 	char		 designate;
@@ -162,6 +163,7 @@ struct screen {
 	int		 cols;
 	VTermPos	 cursor;
 	VTermPos	 saved;		/* primary cursor when alt began */
+	struct pen	 saved_pen;	/* and pen, which its end restores */
 	struct saved_cursor sc;		/* DECSC's */
 	uint8_t		 tabs[PROTO_WIN_MAX / 8];	/* a bit a column */
 	int		 cursor_visible;
@@ -950,8 +952,11 @@ cb_settermprop(VTermProp prop, VTermValue *val, void *user)
 		s->reverse = val->boolean;
 		break;
 	case VTERM_PROP_ALTSCREEN:
-		if (val->boolean && !s->alt)
+		if (val->boolean && !s->alt) {
 			s->saved = s->cursor;
+			s->saved_pen = s->pen;
+			s->saved_pen.attrs |= s->modes.sgr;
+		}
 		s->alt = val->boolean ? 1 : 0;
 		break;
 	default:
@@ -1163,6 +1168,16 @@ scan_csi(struct screen *s, char final)
 			else if (sc->priv == '?' && (sc->params[i] == 1049 ||
 			    sc->params[i] == 1048) && final == 'l')
 				sc->pending = 'V';
+			else if (sc->priv == '?' && sc->params[i] == 1049 &&
+			    sc->nparams == 1) {
+				/*
+				 * On the alternate screen already, tmux
+				 * ignores it; libvterm saved the cursor
+				 * again, for the end to restore.
+				 */
+				sc->cancel = 1;
+				sc->pending = 'E';
+			}
 			else if (sc->priv == '?')
 				scan_dec_mode(m, sc->params[i], final == 'h');
 			else if (sc->priv == 0 && sc->params[i] == 4)
@@ -1827,6 +1842,10 @@ scan(struct screen *s, uint8_t *p, size_t len)
 			memset(s->tabs, 0, sizeof s->tabs);
 		else if (cs == 'V')
 			cursor_shown(s);
+		else if (cs == 'E') {
+			if (!s->alt)
+				vterm_input_write(s->vt, "\033[?1049h", 8);
+		}
 		else if (cs == '7')
 			cursor_save(s);
 		else if (cs == '8')
@@ -2672,7 +2691,16 @@ repaint(struct screen *s, struct buf *b, size_t max, size_t lines,
 	}
 	if (s->alt) {
 		put_fmt(b, "\033[%d;%dH", s->saved.row + 1, s->saved.col + 1);
-		put_str(b, "\033[?1049h");
+		/*
+		 * DECSET 1049 saves the pen too, for its end to restore; the
+		 * alternate screen is then cleared again in the plain pen,
+		 * where a terminal filled it with the saved one's background.
+		 */
+		if (!pen_equal(&s->saved_pen, &s->blank)) {
+			put_pen(b, &s->saved_pen);
+			put_str(b, "\033[?1049h\033[0m\033[2J");
+		} else
+			put_str(b, "\033[?1049h");
 		g = &s->grids[1];
 		for (r = 0; r < g->rows; r++) {
 			put_fmt(b, "\033[%d;1H", r + 1, 0);

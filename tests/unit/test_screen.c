@@ -1041,6 +1041,14 @@ test_after_attach(void)
 	sized_case(4, 10, "a scrolling region of one row is ignored, as in "
 	    "xterm and tmux", "\033[2;2Hx\033[3;3r\033[4;1Ha\nb\nc",
 	    " x\r\n\r\na\r\n b\r\n  c\033[4;4H", "\033[3;3r");
+	s = screen_new(4, 10, 10);
+	feed(s, "\033[3mab\033[?1049h\033[0mvim");
+	ok(goes_on_same(s, 4, 10, 10, "\033[?1049lX"),
+	    "the pen saved when the alternate screen began comes back at "
+	    "its end after an attach");
+	screen_free(s);
+	sized_case(4, 10, "a second DECSET 1049 saves nothing again (tmux)",
+	    "ab\033[?1049h;\033[?1049hc\033[?1049lX", "abX\r\n", NULL);
 	sized_case(4, 20, "and one hidden stays hidden",
 	    "\033[?1049hvim\033[?25l\033[?1049l$ ", "\033[1;3H\033(B\033)B\033[?25l",
 	    "\033[?25h");
