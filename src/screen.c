@@ -1040,33 +1040,15 @@ cb_output(const char *s, size_t len, void *user)
 
 /* ------------------------------------------------------------ the scanner */
 
+/* The modes at the start, and after a full reset (RIS). */
 static void
-modes_reset(struct modes *m, int hard)
+modes_reset(struct modes *m)
 {
-	uint8_t	 mouse[3], enc[3], focus, paste, visible;
-	int	 top, bottom;
-
-	memcpy(mouse, m->mouse, sizeof mouse);
-	memcpy(enc, m->mouse_enc, sizeof enc);
-	focus = m->focus;
-	paste = m->paste;
-	visible = m->visible;
-	top = m->top;
-	bottom = m->bottom;
 	memset(m, 0, sizeof *m);
 	m->autowrap = 1;
 	m->g[0] = m->g[1] = 'B';
 	m->cursor_style = m->cursor_blink = -1;
 	m->visible = 1;
-	if (!hard) {	/* DECSTR leaves these alone (libvterm and tmux) */
-		memcpy(m->mouse, mouse, sizeof mouse);
-		memcpy(m->mouse_enc, enc, sizeof enc);
-		m->focus = focus;
-		m->paste = paste;
-		m->visible = visible;
-		m->top = top;
-		m->bottom = bottom;
-	}
 }
 
 static void
@@ -1205,8 +1187,10 @@ scan_csi(struct screen *s, char final)
 		    sc->params[1] : 0;
 		return;
 	}
-	if (final == 'p' && sc->priv == 0 && sc->cinter == '!')
-		modes_reset(m, 0);
+	/*
+	 * DECSTR (CSI ! p) is not followed: libvterm 0.1.4 and tmux 3.3a
+	 * ignore it, where xterm resets modes, margins and the pen.
+	 */
 	if (final == 'q' && sc->priv == 0 && sc->cinter == ' ')
 		m->cursor_style = p0 >= 0 && p0 <= 6 ? p0 : 0;
 	if (final == 'm' && sc->priv == 0 && sc->cinter == 0)
@@ -1259,7 +1243,7 @@ scan_esc(struct screen *s, uint8_t c)
 		m->keypad = 0;
 		break;
 	case 'c':
-		modes_reset(m, 1);
+		modes_reset(m);
 		s->scan.pending = 'c';
 		break;
 	case '7':
@@ -2144,7 +2128,7 @@ screen_new(uint16_t rows, uint16_t cols, size_t history)
 	grid_alloc(&s->grids[0], s->rows, s->cols, &s->blank);
 	grid_alloc(&s->grids[1], s->rows, s->cols, &s->blank);
 	s->cursor_visible = 1;
-	modes_reset(&s->modes, 1);
+	modes_reset(&s->modes);
 	if (history > SCREEN_HISTORY_MAX)
 		history = SCREEN_HISTORY_MAX;
 	s->hist_max = history;

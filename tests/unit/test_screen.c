@@ -1038,6 +1038,8 @@ test_after_attach(void)
 	sized_case(4, 10, "DECSTR keeps the scrolling region (as libvterm and "
 	    "tmux)", "\033[3;4r\033[!p\033[4;1Haaa\n\nbbb", "\033[3;4r",
 	    NULL);
+	sized_case(4, 10, "DECSTR leaves the modes (as libvterm 0.1.4 and tmux "
+	    "3.3a)", "\033[20h\033[?1h\033[!pab\ncd", "\033[20h\033[?1h", NULL);
 	sized_case(4, 10, "a scrolling region of one row is ignored, as in "
 	    "xterm and tmux", "\033[2;2Hx\033[3;3r\033[4;1Ha\nb\nc",
 	    " x\r\n\r\na\r\n b\r\n  c\033[4;4H", "\033[3;3r");
