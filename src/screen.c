@@ -1440,6 +1440,14 @@ scan_byte(struct screen *s, uint8_t c)
 		else if (c >= 0x20 && c <= 0x2f) {
 			sc->inter = (char)c;
 			sc->state = SC_ESC_INTER;
+		} else if (strchr("noN~}|O", c) != NULL && c != 0) {
+			/*
+			 * Locking and single shifts of G2 and G3: ignored, as
+			 * tmux ignores them; the model follows G0 and G1
+			 * only (libvterm drew what followed from G2).
+			 */
+			sc->state = SC_GROUND;
+			return SCAN_CANCEL;
 		} else {
 			if (c >= 0x30 && c <= 0x7e)
 				scan_esc(s, c);

@@ -1040,6 +1040,8 @@ test_after_attach(void)
 	    NULL);
 	sized_case(4, 10, "DECSTR leaves the modes (as libvterm 0.1.4 and tmux "
 	    "3.3a)", "\033[20h\033[?1h\033[!pab\ncd", "\033[20h\033[?1h", NULL);
+	sized_case(4, 10, "shifts of G2 and G3 are ignored, as in tmux",
+	    "\033*0\033nqq\033Nq\033+0\033oq", "qqqq", NULL);
 	sized_case(4, 10, "a scrolling region of one row is ignored, as in "
 	    "xterm and tmux", "\033[2;2Hx\033[3;3r\033[4;1Ha\nb\nc",
 	    " x\r\n\r\na\r\n b\r\n  c\033[4;4H", "\033[3;3r");
