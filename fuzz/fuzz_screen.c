@@ -85,7 +85,9 @@ has_rep(const uint8_t *p, size_t len)
  * A client attaching now: a new model fed s's repaint. NULL where what
  * follows cannot go on the same: a DECRST 1049 or 1048 on the normal
  * screen restores the cursor that the last DECSET 1049 saved (in libvterm
- * and tmux), which a repaint does not save again.
+ * and tmux), which a repaint does not save again; and with left and right
+ * margins (which tmux ignores), libvterm puts the cursor left of them in
+ * origin mode, where no CUP can.
  */
 static struct screen *
 attach(struct screen *s, int rows, int cols, size_t hist,
@@ -96,9 +98,10 @@ attach(struct screen *s, int rows, int cols, size_t hist,
 
 	buf_init(&a, REPAINT_BUF);
 	screen_repaint(s, &a, SCREEN_REPAINT_MAX);
-	if (memmem(buf_ptr(&a), buf_len(&a), "\033[?1049h", 8) == NULL &&
+	if ((memmem(buf_ptr(&a), buf_len(&a), "\033[?1049h", 8) == NULL &&
 	    (memmem(rest, len, "1049l", 5) != NULL ||
-	    memmem(rest, len, "1048l", 5) != NULL)) {
+	    memmem(rest, len, "1048l", 5) != NULL)) ||
+	    memmem(buf_ptr(&a), buf_len(&a), "\033[?69h", 6) != NULL) {
 		buf_free(&a);
 		return NULL;
 	}
@@ -135,7 +138,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct buf	 a, b;
 	const uint8_t	*p;
 	uint32_t	 x;
-	size_t		 hist, len, n, k, split;
+	size_t		 hist, len, n, k, split, owed;
 	uint64_t	 total;
 	int		 rows, cols, maxcols, resizes;
 
@@ -155,24 +158,33 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	s = screen_new((uint16_t)rows, (uint16_t)cols, hist);
 	split = fixpoint && len > 0 ? next(&x) % len : SIZE_MAX;
+	owed = 0;
 	while (len > 0) {
 		n = 1 + next(&x) % 4096;
 		if (n > len)
 			n = len;
+		/*
+		 * Not while a skip is owed the rest of its read: what it
+		 * passed over shows right only once that is read, and
+		 * src/model.c reads all there is before a repaint.
+		 */
 		if (c == NULL && (size_t)(p - (data + 4)) >= split &&
-		    screen_at_rest(s) && !has_rep(p, len)) {
+		    (size_t)(p - (data + 4)) >= owed && screen_at_rest(s) &&
+		    !has_rep(p, len)) {
 			c = attach(s, rows, cols, hist, p, len);
 			split = SIZE_MAX;	/* once */
 		}
-		if (c != NULL)
-			screen_feed(c, p, n);
 		/* The model passes over floods; try it on every read. */
 		k = screen_skip(s, p, n);
 		CHECK(k <= n);
 		if (k == 0)
 			screen_feed(s, p, n);
-		else
+		else {
+			owed = (size_t)(p - (data + 4)) + n;
 			n = k;
+		}
+		if (c != NULL)
+			screen_feed(c, p, n);	/* what s went past */
 		p += n;
 		len -= n;
 		if (resizes && next(&x) % 4 == 0) {

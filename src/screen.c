@@ -1663,10 +1663,10 @@ scan_altscreen(struct screen *s, int on)
 	static const char	 enter[] = "\033[?1049h";
 	static const char	 leave[] = "\0337\033[?1049l\0338";
 
-	if (on)
-		vterm_input_write(s->vt, enter, sizeof enter - 1);
-	else
+	if (!on)
 		vterm_input_write(s->vt, leave, sizeof leave - 1);
+	else if (!s->alt)	/* once on, tmux ignores it (as 1049) */
+		vterm_input_write(s->vt, enter, sizeof enter - 1);
 }
 
 /*

@@ -1053,6 +1053,8 @@ test_after_attach(void)
 	screen_free(s);
 	sized_case(4, 10, "a second DECSET 1049 saves nothing again (tmux)",
 	    "ab\033[?1049h;\033[?1049hc\033[?1049lX", "abX\r\n", NULL);
+	sized_case(4, 10, "nor a second DECSET 47",
+	    "ab\033[?47h;\033[?47hc\033[?1049lX", "abX\r\n", NULL);
 	sized_case(4, 20, "and one hidden stays hidden",
 	    "\033[?1049hvim\033[?25l\033[?1049l$ ", "\033[1;3H\033(B\033)B\033[?25l",
 	    "\033[?25h");
