@@ -164,6 +164,7 @@ struct screen {
 	VTermPos	 cursor;
 	VTermPos	 saved;		/* primary cursor when alt began */
 	struct pen	 saved_pen;	/* and pen, which its end restores */
+	int		 left_alt;	/* the alternate screen just ended */
 	struct saved_cursor sc;		/* DECSC's */
 	uint8_t		 tabs[PROTO_WIN_MAX / 8];	/* a bit a column */
 	int		 cursor_visible;
@@ -957,6 +958,8 @@ cb_settermprop(VTermProp prop, VTermValue *val, void *user)
 			s->saved_pen = s->pen;
 			s->saved_pen.attrs |= s->modes.sgr;
 		}
+		if (!val->boolean && s->alt)
+			s->left_alt = 1;
 		s->alt = val->boolean ? 1 : 0;
 		break;
 	default:
@@ -1316,6 +1319,27 @@ cursor_save(struct screen *s)
 static void
 cursor_shown(struct screen *s)
 {
+	struct buf	 b;
+	int		 row;
+
+	/*
+	 * And when it ended the alternate screen, libvterm restores what
+	 * its one slot holds, which a DECSC on the alternate screen has
+	 * overwritten: in tmux and xterm, what DECSET 1049 saved comes back.
+	 */
+	if (s->left_alt) {
+		s->left_alt = 0;
+		buf_init(&b, 1024);
+		row = s->saved.row + 1;
+		if (s->modes.origin && s->modes.top > 1)
+			row -= s->modes.top - 1;
+		put_fmt(&b, "\033[%d;%dH", row < 1 ? 1 : row, s->saved.col + 1);
+		put_pen(&b, &s->saved_pen);
+		vterm_input_write(s->vt, (const char *)buf_ptr(&b), buf_len(&b));
+		buf_free(&b);
+		s->modes.sgr = s->saved_pen.attrs & (PEN_DIM | PEN_CONCEAL);
+		s->moved = 1;
+	}
 	vterm_input_write(s->vt, s->modes.visible ? "\033[?25h" : "\033[?25l",
 	    6);
 }
@@ -1467,7 +1491,11 @@ scan_byte(struct screen *s, uint8_t c)
 			sc->state = SC_ESC;
 			return scan_byte(s, c);
 		}
-		if (c >= 0x30 && c <= 0x7e && (sc->inter == '(' ||
+		/*
+		 * The sets libvterm knows (line drawing, UK, ASCII); it
+		 * ignores any other, and so does the scanner.
+		 */
+		if ((c == '0' || c == 'A' || c == 'B') && (sc->inter == '(' ||
 		    sc->inter == ')')) {
 			sc->pending = sc->inter;
 			sc->designate = (char)c;
@@ -1663,9 +1691,10 @@ scan_altscreen(struct screen *s, int on)
 	static const char	 enter[] = "\033[?1049h";
 	static const char	 leave[] = "\0337\033[?1049l\0338";
 
-	if (!on)
+	if (!on) {
 		vterm_input_write(s->vt, leave, sizeof leave - 1);
-	else if (!s->alt)	/* once on, tmux ignores it (as 1049) */
+		s->left_alt = 0;	/* 47 and 1047 restore nothing */
+	} else if (!s->alt)	/* once on, tmux ignores it (as 1049) */
 		vterm_input_write(s->vt, enter, sizeof enter - 1);
 }
 

@@ -1053,6 +1053,12 @@ test_after_attach(void)
 	screen_free(s);
 	sized_case(4, 10, "a second DECSET 1049 saves nothing again (tmux)",
 	    "ab\033[?1049h;\033[?1049hc\033[?1049lX", "abX\r\n", NULL);
+	sized_case(4, 10, "the end of the alternate screen restores what DECSET "
+	    "1049 saved, not what a DECSC there saved (tmux)",
+	    "ab\033[3m\033[?1049h\033[0m\033[3;3H\0337\033[?1049lX",
+	    "ab\033[0;3mX", NULL);
+	sized_case(4, 10, "a character set libvterm does not know is ignored "
+	    "(tmux)", "\033(0\033(mmq", "\033[2J\033(0mq\033(B", NULL);
 	sized_case(4, 10, "nor a second DECSET 47",
 	    "ab\033[?47h;\033[?47hc\033[?1049lX", "abX\r\n", NULL);
 	sized_case(4, 20, "and one hidden stays hidden",
