@@ -618,6 +618,7 @@ cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 		c->ch[0] = CELL_CONT;
 		c->pen = s->pen;
 		c->pen.attrs |= s->modes.sgr;
+		c->acs = 0;	/* not what the cell held before */
 	}
 	return 1;
 }
