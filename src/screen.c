@@ -332,6 +332,44 @@ put_dec_mode(struct buf *b, int n, int on)
 	put_fmt(b, on ? "\033[?%dh" : "\033[?%dl", n, 0);
 }
 
+/* The scrolling region as its top and bottom rows (1-based). */
+static void
+region(const struct screen *s, int *top, int *bottom)
+{
+	*top = s->modes.top > 0 ? s->modes.top : 1;
+	*bottom = s->modes.bottom > 0 && s->modes.bottom < s->rows ?
+	    s->modes.bottom : s->rows;
+	if (*top >= *bottom) {
+		*top = 1;
+		*bottom = s->rows;
+	}
+}
+
+/*
+ * The left and right margins as a repaint sets them (0: the edge; both
+ * 0 when a resize left them crossed).
+ */
+static void
+margins(const struct screen *s, int *left, int *right)
+{
+	*left = s->modes.left > 1 ? s->modes.left : 0;
+	*right = s->modes.right > 0 && s->modes.right < s->cols ?
+	    s->modes.right : 0;
+	if ((*left > 0 ? *left : 1) >= (*right > 0 ? *right : s->cols))
+		*left = *right = 0;
+}
+
+/* The row of a CUP to 0-based row, with or without origin mode. */
+static int
+cup_row(const struct screen *s, int row, int origin)
+{
+	int	 top, bottom;
+
+	region(s, &top, &bottom);
+	row += 1 - (origin ? top - 1 : 0);
+	return row < 1 ? 1 : row;
+}
+
 static void
 put_color(struct buf *b, const VTermColor *col, int base)
 {
@@ -1135,12 +1173,27 @@ scan_sgr(struct screen *s)
 	sc->pending = 'm';
 }
 
+/*
+ * Do the first two parameters (DECSTBM's top and bottom, DECSLRM's left
+ * and right; 1-based, missing: the edges) span less than two of max?
+ */
+static int
+scan_span_empty(const struct scanner *sc, int max)
+{
+	int	 from, to;
+
+	from = sc->nparams > 0 && sc->params[0] > 0 ? sc->params[0] : 1;
+	to = sc->nparams > 1 && sc->params[1] > 0 && sc->params[1] < max ?
+	    sc->params[1] : max;
+	return from >= to;
+}
+
 static void
 scan_csi(struct screen *s, char final)
 {
 	struct scanner	*sc = &s->scan;
 	struct modes	*m = &s->modes;
-	int		 i, top, bottom, p0 = sc->nparams > 0 ? sc->params[0] : -1;
+	int		 i, p0 = sc->nparams > 0 ? sc->params[0] : -1;
 
 	if (sc->bad)
 		return;
@@ -1174,15 +1227,12 @@ scan_csi(struct screen *s, char final)
 		return;
 	}
 	if (final == 'r' && sc->priv == 0 && sc->cinter == 0) {
-		top = p0 > 0 ? p0 : 1;
-		bottom = sc->nparams > 1 && sc->params[1] > 0 &&
-		    sc->params[1] < s->rows ? sc->params[1] : s->rows;
 		/*
 		 * A region of less than two rows is ignored by xterm and
 		 * tmux (the cursor does not even go home); libvterm 0.1.4
 		 * takes one of a single row, so it does not see it.
 		 */
-		if (top >= bottom) {
+		if (scan_span_empty(sc, s->rows)) {
 			sc->cancel = 1;
 			return;
 		}
@@ -1210,10 +1260,7 @@ scan_csi(struct screen *s, char final)
 	 * cursor: it does not see that one (scan_byte).
 	 */
 	if (final == 's' && sc->priv == 0 && sc->cinter == 0 && m->lrmm) {
-		top = p0 > 0 ? p0 : 1;		/* the left and right */
-		bottom = sc->nparams > 1 && sc->params[1] > 0 &&
-		    sc->params[1] < s->cols ? sc->params[1] : s->cols;
-		if (top >= bottom) {		/* ignored, as in xterm */
+		if (scan_span_empty(sc, s->cols)) {	/* ignored, as in xterm */
 			sc->cancel = 1;
 			return;
 		}
@@ -1321,7 +1368,6 @@ static void
 cursor_shown(struct screen *s)
 {
 	struct buf	 b;
-	int		 row;
 
 	/*
 	 * And when it ended the alternate screen, libvterm restores what
@@ -1331,10 +1377,8 @@ cursor_shown(struct screen *s)
 	if (s->left_alt) {
 		s->left_alt = 0;
 		buf_init(&b, 1024);
-		row = s->saved.row + 1;
-		if (s->modes.origin && s->modes.top > 1)
-			row -= s->modes.top - 1;
-		put_fmt(&b, "\033[%d;%dH", row < 1 ? 1 : row, s->saved.col + 1);
+		put_fmt(&b, "\033[%d;%dH", cup_row(s, s->saved.row,
+		    s->modes.origin), s->saved.col + 1);
 		put_pen(&b, &s->saved_pen);
 		vterm_input_write(s->vt, (const char *)buf_ptr(&b), buf_len(&b));
 		buf_free(&b);
@@ -1360,7 +1404,6 @@ cursor_restore(struct screen *s)
 	struct saved_cursor	 init, *v = &s->sc;
 	struct modes		*m = &s->modes;
 	struct buf		 b;
-	int			 row, top;
 
 	if (!v->set) {
 		memset(&init, 0, sizeof init);
@@ -1370,9 +1413,8 @@ cursor_restore(struct screen *s)
 	}
 	buf_init(&b, 1024);
 	put_dec_mode(&b, 6, v->origin);
-	top = m->top > 0 ? m->top : 1;
-	row = v->pos.row + 1 - (v->origin ? top - 1 : 0);
-	put_fmt(&b, "\033[%d;%dH", row < 1 ? 1 : row, v->pos.col + 1);
+	put_fmt(&b, "\033[%d;%dH", cup_row(s, v->pos.row, v->origin),
+	    v->pos.col + 1);
 	put_pen(&b, &v->pen);
 	put_fmt(&b, "\033(%c\033)%c", v->g[0], v->g[1]);
 	put_str(&b, v->gl ? "\016" : "\017");
@@ -2349,20 +2391,6 @@ repaint_tabs(struct screen *s, struct buf *b)
 			put_fmt(b, "\033[1;%dH\033H", c + 1, 0);
 }
 
-/*
- * The left and right margins as a repaint sets them (0: the edge; both
- * 0 when a resize left them crossed).
- */
-static void
-margins(const struct screen *s, int *left, int *right)
-{
-	*left = s->modes.left > 1 ? s->modes.left : 0;
-	*right = s->modes.right > 0 && s->modes.right < s->cols ?
-	    s->modes.right : 0;
-	if ((*left > 0 ? *left : 1) >= (*right > 0 ? *right : s->cols))
-		*left = *right = 0;
-}
-
 /* The modes, margins, charsets, title and cursor, after the cells. */
 static void
 repaint_state(struct screen *s, struct buf *b)
@@ -2375,14 +2403,9 @@ repaint_state(struct screen *s, struct buf *b)
 
 	repaint_saved(s, b);
 	repaint_tabs(s, b);
-	top = m->top > 0 ? m->top : 1;
-	bottom = m->bottom > 0 ? m->bottom : s->rows;
-	if (bottom > s->rows)
-		bottom = s->rows;
-	if (top < bottom && (top != 1 || bottom != s->rows))
+	region(s, &top, &bottom);
+	if (top != 1 || bottom != s->rows)
 		put_fmt(b, "\033[%d;%dr", top, bottom);
-	else
-		top = 1;
 	/* Left and right margins (DECLRMM and DECSLRM), as xterm has them. */
 	margins(s, &left, &right);
 	if (m->lrmm) {
@@ -2425,14 +2448,11 @@ repaint_state(struct screen *s, struct buf *b)
 		put_str(b, s->title);
 		put_str(b, "\007");
 	}
-	row = s->cursor.row + 1;
+	row = cup_row(s, s->cursor.row, m->origin);
 	col = s->cursor.col + 1;
-	if (m->origin) {
-		row -= top - 1;
-		if (m->lrmm && left > 1)
-			col -= left - 1;
-	}
-	put_fmt(b, "\033[%d;%dH", row < 1 ? 1 : row, col < 1 ? 1 : col);
+	if (m->origin && m->lrmm && left > 1)
+		col -= left - 1;
+	put_fmt(b, "\033[%d;%dH", row, col < 1 ? 1 : col);
 	if (screen_phantom(s))
 		repaint_phantom(s, b);
 	/* Only now: these change how the glyph above would be written. */
@@ -2485,19 +2505,6 @@ cell_same(const struct grid *ga, const struct grid *gb, int row, int col)
 		    memcmp(&x.pen.bg, &y.pen.bg, sizeof x.pen.bg) == 0;
 	return memcmp(x.ch, y.ch, sizeof x.ch) == 0 &&
 	    pen_equal(&x.pen, &y.pen) && x.acs == y.acs;
-}
-
-/* The scrolling region as its top and bottom rows (1-based). */
-static void
-region(const struct screen *s, int *top, int *bottom)
-{
-	*top = s->modes.top > 0 ? s->modes.top : 1;
-	*bottom = s->modes.bottom > 0 && s->modes.bottom < s->rows ?
-	    s->modes.bottom : s->rows;
-	if (*top >= *bottom) {
-		*top = 1;
-		*bottom = s->rows;
-	}
 }
 
 static int

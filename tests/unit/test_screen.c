@@ -97,6 +97,19 @@ goes_on_same(struct screen *s, uint16_t rows, uint16_t cols, size_t hist,
 	return same;
 }
 
+/* One test point: before, an attach, then after, as goes_on_same. */
+static void
+attach_case(int rows, int cols, const char *before, const char *after,
+    const char *desc)
+{
+	struct screen	*s = screen_new((uint16_t)rows, (uint16_t)cols, 10);
+
+	feed(s, before);
+	ok(goes_on_same(s, (uint16_t)rows, (uint16_t)cols, 10, after), "%s",
+	    desc);
+	screen_free(s);
+}
+
 static void
 test_drawing(void)
 {
@@ -930,7 +943,7 @@ test_saved_cursor(void)
 		    "\033[3;3H", "\0338X", "\033[2;3H", NULL },
 	};
 	struct screen	*s;
-	char		*r, *all;
+	char		*r, *all, desc[128];
 	size_t		 i, n;
 
 	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
@@ -947,11 +960,9 @@ test_saved_cursor(void)
 		free(r);
 		free(all);
 		screen_free(s);
-		s = screen_new(4, 10, 10);
-		feed(s, c[i].before);
-		ok(goes_on_same(s, 4, 10, 10, c[i].after),
-		    "DECSC: %s: the same after an attach", c[i].desc);
-		screen_free(s);
+		snprintf(desc, sizeof desc, "DECSC: %s: the same after an attach",
+		    c[i].desc);
+		attach_case(4, 10, c[i].before, c[i].after, desc);
 	}
 }
 
@@ -1018,8 +1029,6 @@ test_tab_stops(void)
 static void
 test_after_attach(void)
 {
-	struct screen	*s;
-
 	sized_case(4, 10, "a wrap below the scrolling region joins no rows",
 	    "\033[1;2r\033[3;1Hxxxxxxxxxx\033[4;1H0123456789ab\033[r\033[4;1H"
 	    "\n\n\n\n", "xxxxxxxxxx\r\nab23456789\r\n", NULL);
@@ -1030,11 +1039,9 @@ test_after_attach(void)
 	    "again, and the cursor inside them in origin mode",
 	    "\033[?69h\033[3;9s\033[?6h\033[2;2HX",
 	    "\033[?69h\033[3;9s\033[?6h\033[2;3H", NULL);
-	s = screen_new(4, 20, 10);
-	feed(s, "\033[?69h\033[3;9s\033[?6h\033[2;2HX");
-	ok(goes_on_same(s, 4, 20, 10, "Y\033[1;1HZ\033[3;6r\033[HW"),
+	attach_case(4, 20, "\033[?69h\033[3;9s\033[?6h\033[2;2HX",
+	    "Y\033[1;1HZ\033[3;6r\033[HW",
 	    "left and right margins: output after an attach lands the same");
-	screen_free(s);
 	sized_case(4, 10, "DECSTR keeps the scrolling region (as libvterm and "
 	    "tmux)", "\033[3;4r\033[!p\033[4;1Haaa\n\nbbb", "\033[3;4r",
 	    NULL);
@@ -1045,12 +1052,9 @@ test_after_attach(void)
 	sized_case(4, 10, "a scrolling region of one row is ignored, as in "
 	    "xterm and tmux", "\033[2;2Hx\033[3;3r\033[4;1Ha\nb\nc",
 	    " x\r\n\r\na\r\n b\r\n  c\033[4;4H", "\033[3;3r");
-	s = screen_new(4, 10, 10);
-	feed(s, "\033[3mab\033[?1049h\033[0mvim");
-	ok(goes_on_same(s, 4, 10, 10, "\033[?1049lX"),
+	attach_case(4, 10, "\033[3mab\033[?1049h\033[0mvim", "\033[?1049lX",
 	    "the pen saved when the alternate screen began comes back at "
 	    "its end after an attach");
-	screen_free(s);
 	sized_case(4, 10, "a second DECSET 1049 saves nothing again (tmux)",
 	    "ab\033[?1049h;\033[?1049hc\033[?1049lX", "abX\r\n", NULL);
 	sized_case(4, 10, "the end of the alternate screen restores what DECSET "
@@ -1114,17 +1118,13 @@ test_wait_to_wrap(void)
 static void
 test_wrap_before_empty(void)
 {
-	struct screen	*s;
-
 	small_case("a wrapped row above a region that scrolled its next row "
 	    "away", "aaaaaaaaaa \r\033[K\r\n\r\nZ", "\033[4;2H",
 	    "\033[2;3r", "aaaaaaaaaac\n\n", "\033[4;1HZ", NULL);
-	s = screen_new(4, 10, 10);
-	feed(s, "\033[2;3raaaaaaaaaac\n\n");
-	ok(goes_on_same(s, 4, 10, 10, "\033[r\033[2;1Hbb\033[4;1H\n\n\n\n"),
+	attach_case(4, 10, "\033[2;3raaaaaaaaaac\n\n",
+	    "\033[r\033[2;1Hbb\033[4;1H\n\n\n\n",
 	    "a wrapped row above a region that scrolled its next row away "
 	    "goes on in what comes there after an attach");
-	screen_free(s);
 	small_case("a wrapped line in the history, its next row erased",
 	    "aaaaaaaaaa\r\n\r\n\r\nZ\r\n", "\033[4;2H",
 	    "aaaaaaaaaac\033[2K\033[4;1HZ\n", NULL);
