@@ -13,6 +13,15 @@
  * screen_skip passes over all but the lines that can still be seen. The
  * host wakes the thread only when that is worth it (it sleeps, or a batch
  * is full), not on every read.
+ *
+ * The thread starts with the first burst of output (more than
+ * MODEL_INLINE at once, or MODEL_INLINE_RATE within MODEL_BATCH_MS).
+ * Until then the host's own thread feeds the model as it publishes, after
+ * the output has been sent: a prompt, an echo or a short listing costs
+ * microseconds, and an idle session never has a second thread (its stack,
+ * and the pages of libc and the dynamic linker that starting one touches).
+ * If the thread cannot be started, the host goes on feeding the model
+ * itself.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -31,6 +40,8 @@
 #define MODEL_FLOOD	(256 * 1024)	/* this far behind: a flood */
 #define MODEL_BATCH_MS	100		/* how long a flood may pile up */
 #define MODEL_STACK	(4 * 1024 * 1024)	/* the model thread's stack */
+#define MODEL_INLINE	(4 * 1024)	/* at most this at once without the thread */
+#define MODEL_INLINE_RATE (64 * 1024)	/* ... and this within MODEL_BATCH_MS */
 
 enum { SLEEP_NONE, SLEEP_IDLE, SLEEP_BATCH };
 
@@ -40,6 +51,10 @@ struct model {
 	int		 mirrored;	/* data[cap + i] is data[i] */
 	struct screen	*screen;
 	pthread_t	 thread;
+	int		 threaded;	/* the thread runs (or ran: stop) */
+	int		 cannot;	/* it could not be started */
+	uint64_t	 inline_ms;	/* fed inline since inline_from, ... */
+	uint64_t	 inline_from;	/* ... from this offset */
 	pthread_mutex_t	 wake;		/* head, fed, stop */
 	pthread_cond_t	 more;		/* head moved, or stop */
 	pthread_cond_t	 done;		/* fed moved */
@@ -149,13 +164,72 @@ model_main(void *arg)
 	return NULL;
 }
 
+/* Copy the screen's title for `ls` (under wake, or without a thread). */
+static void
+model_copy_title(struct model *m)
+{
+	const char	*t = screen_title(m->screen);
+	size_t		 len = strlen(t);
+
+	if (len >= sizeof m->title)
+		len = sizeof m->title - 1;
+	memcpy(m->title, t, len);
+	m->title[len] = '\0';
+}
+
+/* Without the thread: feed everything up to head now. */
+static void
+model_feed_inline(struct model *m)
+{
+	size_t	 at, n;
+
+	while (m->fed < m->head) {
+		at = (size_t)(m->fed % m->cap);
+		n = m->mirrored ? m->cap : m->cap - at;
+		if (n > m->head - m->fed)
+			n = (size_t)(m->head - m->fed);
+		if (n > MODEL_CHUNK)
+			n = MODEL_CHUNK;
+		screen_feed(m->screen, m->data + at, n);
+		m->fed += n;
+	}
+	model_copy_title(m);
+}
+
+/*
+ * Start the thread, if it does not run yet. Before it does, the model is
+ * only the caller's; if it cannot, the caller keeps feeding the model.
+ */
+static void
+model_thread(struct model *m)
+{
+	pthread_attr_t	 ta;
+	int		 e;
+
+	if (m->threaded || m->cannot)
+		return;
+	/*
+	 * libvterm keeps arrays the size of each chunk fed on the stack, and
+	 * musl (the static build) gives a thread only 128 KiB by default.
+	 */
+	pthread_attr_init(&ta);
+	pthread_attr_setstacksize(&ta, MODEL_STACK);
+	e = pthread_create(&m->thread, &ta, model_main, m);
+	pthread_attr_destroy(&ta);
+	if (e != 0) {
+		log_debug("cannot start the screen model's thread (error %d): "
+		    "the session's own thread feeds it", e);
+		m->cannot = 1;
+		return;
+	}
+	m->threaded = 1;
+}
+
 /* Start feeding screen from ring, which is empty so far. */
 struct model *
 model_start(const struct ring *ring, struct screen *screen)
 {
 	struct model	*m = xcalloc(1, sizeof *m);
-	pthread_attr_t	 ta;
-	int		 e;
 
 	m->data = ring->data;
 	m->cap = ring->cap;
@@ -172,16 +246,6 @@ model_start(const struct ring *ring, struct screen *screen)
 	compat_set_nonblock(m->wake_fd[1], 1);
 	compat_set_cloexec(m->wake_fd[0]);
 	compat_set_cloexec(m->wake_fd[1]);
-	/*
-	 * libvterm keeps arrays the size of each chunk fed on the stack, and
-	 * musl (the static build) gives a thread only 128 KiB by default.
-	 */
-	pthread_attr_init(&ta);
-	pthread_attr_setstacksize(&ta, MODEL_STACK);
-	e = pthread_create(&m->thread, &ta, model_main, m);
-	pthread_attr_destroy(&ta);
-	if (e != 0)
-		fatalx("cannot start the screen model's thread (error %d)", e);
 	return m;
 }
 
@@ -189,6 +253,27 @@ model_start(const struct ring *ring, struct screen *screen)
 void
 model_publish(struct model *m, uint64_t head)
 {
+	uint64_t	 now;
+
+	if (!m->threaded && head > m->head) {
+		now = compat_now_ms();
+		if (now - m->inline_ms > MODEL_BATCH_MS) {
+			m->inline_ms = now;
+			m->inline_from = m->fed;
+		}
+		if (m->cannot || (head - m->fed <= MODEL_INLINE &&
+		    head - m->inline_from <= MODEL_INLINE_RATE)) {
+			m->head = head;
+			model_feed_inline(m);
+			return;
+		}
+		model_thread(m);
+		if (!m->threaded) {
+			m->head = head;
+			model_feed_inline(m);
+			return;
+		}
+	}
 	pthread_mutex_lock(&m->wake);
 	if (head > m->head) {
 		m->head = head;
@@ -306,7 +391,8 @@ model_stop(struct model *m)
 	m->stop = 1;
 	pthread_cond_signal(&m->more);
 	pthread_mutex_unlock(&m->wake);
-	pthread_join(m->thread, NULL);
+	if (m->threaded)
+		pthread_join(m->thread, NULL);
 	pthread_mutex_destroy(&m->wake);
 	pthread_mutex_destroy(&m->busy);
 	pthread_cond_destroy(&m->more);

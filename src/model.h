@@ -7,6 +7,10 @@
  * its clients; model_fd becomes readable as the model reads on (see
  * model_fed_wake). The host waits for the model only when it needs the
  * model itself (a repaint, a resize), after the model has caught up.
+ *
+ * The thread starts with the first burst of output; before that (an idle
+ * shell, prompts and echoes) model_publish feeds the model in the caller's
+ * thread, at once.
  */
 #ifndef MODEL_H
 #define MODEL_H
