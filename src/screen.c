@@ -147,8 +147,9 @@ struct scanner {
 	 * (dim and conceal, in sgr), '#' (DECALN), 'a' or 'A' (the
 	 * alternate screen), 'H' (a cursor movement), 'c' (RIS), '7'
 	 * (DECSC), '8' (DECRC), 'T' (HTS), 'g', '3' (TBC: the stop at
-	 * the cursor, all), 'V' (DECRST 1049 or 1048: see cursor_shown) or
-	 * 'E' (DECSET 1049, given to libvterm off the alternate screen).
+	 * the cursor, all), 'V' (DECRST 1048, or 1049 among other modes:
+	 * see cursor_shown), 'L' (DECRST 1049: see alt_leave) or 'E'
+	 * (DECSET 1049, given to libvterm off the alternate screen).
 	 */
 	int		 pending;
 	char		 designate;
@@ -164,6 +165,7 @@ struct screen {
 	VTermPos	 cursor;
 	VTermPos	 saved;		/* primary cursor when alt began */
 	struct pen	 saved_pen;	/* and pen, which its end restores */
+	int		 saved_set;	/* an alternate screen began */
 	int		 left_alt;	/* the alternate screen just ended */
 	struct saved_cursor sc;		/* DECSC's */
 	uint8_t		 tabs[PROTO_WIN_MAX / 8];	/* a bit a column */
@@ -996,6 +998,7 @@ cb_settermprop(VTermProp prop, VTermValue *val, void *user)
 			s->saved = s->cursor;
 			s->saved_pen = s->pen;
 			s->saved_pen.attrs |= s->modes.sgr;
+			s->saved_set = 1;
 		}
 		if (!val->boolean && s->alt)
 			s->left_alt = 1;
@@ -1204,7 +1207,11 @@ scan_csi(struct screen *s, char final)
 			if (sc->priv == '?' && (sc->params[i] == 47 ||
 			    sc->params[i] == 1047))
 				sc->pending = final == 'h' ? 'a' : 'A';
-			else if (sc->priv == '?' && (sc->params[i] == 1049 ||
+			else if (sc->priv == '?' && sc->params[i] == 1049 &&
+			    final == 'l' && sc->nparams == 1) {
+				sc->cancel = 1;
+				sc->pending = 'L';
+			} else if (sc->priv == '?' && (sc->params[i] == 1049 ||
 			    sc->params[i] == 1048) && final == 'l')
 				sc->pending = 'V';
 			else if (sc->priv == '?' && sc->params[i] == 1049 &&
@@ -1356,6 +1363,22 @@ cursor_save(struct screen *s)
 	v->origin = s->modes.origin;
 }
 
+/* The cursor and the pen that DECSET 1049 saved, back in libvterm. */
+static void
+saved_back(struct screen *s)
+{
+	struct buf	 b;
+
+	buf_init(&b, 1024);
+	put_fmt(&b, "\033[%d;%dH", cup_row(s, s->saved.row, s->modes.origin),
+	    s->saved.col + 1);
+	put_pen(&b, &s->saved_pen);
+	vterm_input_write(s->vt, (const char *)buf_ptr(&b), buf_len(&b));
+	buf_free(&b);
+	s->modes.sgr = s->saved_pen.attrs & (PEN_DIM | PEN_CONCEAL);
+	s->moved = 1;
+}
+
 /*
  * libvterm 0.1.4 restores the cursor's visibility with the cursor when
  * the alternate screen of DECSET 1049 ends (and on DECRST 1048), where
@@ -1367,8 +1390,6 @@ cursor_save(struct screen *s)
 static void
 cursor_shown(struct screen *s)
 {
-	struct buf	 b;
-
 	/*
 	 * And when it ended the alternate screen, libvterm restores what
 	 * its one slot holds, which a DECSC on the alternate screen has
@@ -1376,17 +1397,29 @@ cursor_shown(struct screen *s)
 	 */
 	if (s->left_alt) {
 		s->left_alt = 0;
-		buf_init(&b, 1024);
-		put_fmt(&b, "\033[%d;%dH", cup_row(s, s->saved.row,
-		    s->modes.origin), s->saved.col + 1);
-		put_pen(&b, &s->saved_pen);
-		vterm_input_write(s->vt, (const char *)buf_ptr(&b), buf_len(&b));
-		buf_free(&b);
-		s->modes.sgr = s->saved_pen.attrs & (PEN_DIM | PEN_CONCEAL);
-		s->moved = 1;
+		saved_back(s);
 	}
 	vterm_input_write(s->vt, s->modes.visible ? "\033[?25h" : "\033[?25l",
 	    6);
+}
+
+/*
+ * DECRST 1049, which the scanner keeps from libvterm. Off the alternate
+ * screen libvterm 0.1.4 restores its one slot, which DECSC shares: the
+ * cursor went where a DECSC had put it, or home with nothing saved. tmux
+ * restores what the last DECSET 1049 saved, the cursor and the pen, on
+ * either screen, and with nothing saved leaves the cursor where it is; so
+ * does the model. (xterm shares one slot between DECSC and DECSET 1049 on
+ * the normal screen; terminals differ here, and tmux is the reference.)
+ */
+static void
+alt_leave(struct screen *s)
+{
+	if (s->alt) {
+		vterm_input_write(s->vt, "\033[?1049l", 8);
+		cursor_shown(s);
+	} else if (s->saved_set)
+		saved_back(s);
 }
 
 /*
@@ -1896,7 +1929,7 @@ scan(struct screen *s, uint8_t *p, size_t len)
 			s->moved = 1;
 		else if (cs == 'c') {
 			screen_save_initial(s);
-			s->sc.set = 0;
+			s->sc.set = 0;	/* what 1049 saved stays (tmux) */
 			tabs_default(s, 0);
 		} else if (cs == 'T')
 			tab_set(s, s->cursor.col, 1);
@@ -1906,6 +1939,8 @@ scan(struct screen *s, uint8_t *p, size_t len)
 			memset(s->tabs, 0, sizeof s->tabs);
 		else if (cs == 'V')
 			cursor_shown(s);
+		else if (cs == 'L')
+			alt_leave(s);
 		else if (cs == 'E') {
 			if (!s->alt)
 				vterm_input_write(s->vt, "\033[?1049h", 8);

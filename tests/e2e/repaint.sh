@@ -543,6 +543,18 @@ check_same "restore with nothing saved, after a full reset: a fresh attach" \
 run "$TETHER" kill rs
 term_forget rs-ref
 
+# DECRST 1049 on the normal screen: it restores what the last DECSET 1049
+# saved (the cursor and the pen), not what a DECSC saved since, also after
+# a full reset (a1); with nothing saved, the cursor stays (a2).
+printf 'ab\e[2;3H\e[31m\e[?1049h\e[0mfull\e[?1049lX\e[0m\e[3;1H\e7' \
+    >"$W/a1.p1"
+printf '\e[4;1Hc\e[?1049lY\e[0m\ec\e[5;5H\e[?1049lZ' >>"$W/a1.p1"
+printf '\e[3;5H\e7\e[4;1Hd\e[?1049lW' >"$W/a2.p1"
+for n in a1 a2; do
+	pair "$n" 80 24 -- "${DRV[@]}" @T@ "$W/$n.p1"
+	attach_fresh "$n" "DECRST 1049 on the normal screen ($n)"
+done
+
 # Double-width and double-height lines (DECDWL, DECDHL), which tmux
 # ignores: the text wraps at the full width.
 printf 'ab\e#6cd%s\r\n\e#3top\r\n\e#4bottom\e#5' \

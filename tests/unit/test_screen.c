@@ -1065,6 +1065,21 @@ test_after_attach(void)
 	    "(tmux)", "\033(0\033(mmq", "\033[2J\033(0mq\033(B", NULL);
 	sized_case(4, 10, "nor a second DECSET 47",
 	    "ab\033[?47h;\033[?47hc\033[?1049lX", "abX\r\n", NULL);
+	small_case("DECRST 1049 off the alternate screen restores what "
+	    "DECSET 1049 saved, and its pen, not what a DECSC saved since "
+	    "(tmux)", "ab\r\n  \033[0;31mY\033[0m\r\n\r\nc", "\033[2;4H",
+	    "ab\033[2;3H\033[31m\033[?1049h\033[0mfull\033[?1049lX"
+	    "\033[0m\033[3;1H\0337\033[4;1Hc\033[?1049lY", NULL);
+	small_case("with nothing saved it leaves the cursor where it is "
+	    "(tmux)", "dW", "\033[4;3H",
+	    "\033[3;5H\0337\033[4;1Hd\033[?1049lW", NULL);
+	small_case("what DECSET 1049 saved outlives a full reset (tmux)",
+	    "\r\n  Z\r\n", "\033[2;4H",
+	    "ab\033[2;3H\033[?1049h\033[?1049l\033c\033[3;3H\033[?1049lZ",
+	    NULL);
+	attach_case(4, 10, "\0337;\033[?1049h", "\033[?1049l\033[?1049lX",
+	    "a second DECRST 1049 after an attach restores what the first "
+	    "did");
 	sized_case(4, 20, "and one hidden stays hidden",
 	    "\033[?1049hvim\033[?25l\033[?1049l$ ", "\033[1;3H\033(B\033)B\033[?25l",
 	    "\033[?25h");
