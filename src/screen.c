@@ -147,7 +147,9 @@ struct scanner {
 	 * (dim and conceal, in sgr), '#' (DECALN), 'a' or 'A' (the
 	 * alternate screen), 'H' (a cursor movement), 'c' (RIS), '7'
 	 * (DECSC), '8' (DECRC), 'T' (HTS), 'g', '3' (TBC: the stop at
-	 * the cursor, all), 'V' (DECRST 1048, or 1049 among other modes:
+	 * the cursor, all), 'w' or 'W' (DECAWM off or on: a glyph drawn
+	 * before it waits to wrap only if autowrap was on when it was
+	 * drawn), 'V' (DECRST 1048, or 1049 among other modes:
 	 * see cursor_shown), 'L' (DECRST 1049: see alt_leave) or 'E'
 	 * (DECSET 1049, given to libvterm off the alternate screen).
 	 */
@@ -188,6 +190,7 @@ struct screen {
 	int		 last_row;	/* where the last glyph went */
 	int		 last_col;
 	int		 last_end;
+	int		 last_wrap;	/* autowrap was on for that glyph */
 	int		 moved;		/* the cursor moved since */
 	int		 scrolled;	/* its row scrolled up since */
 	int		 rep_width;	/* of the last glyph, which REP repeats */
@@ -648,6 +651,7 @@ cb_putglyph(VTermGlyphInfo *info, VTermPos pos, void *user)
 	s->last_row = pos.row;
 	s->last_col = pos.col;
 	s->last_end = pos.col + info->width;
+	s->last_wrap = s->modes.autowrap;
 	s->moved = 0;
 	if (info->width == 2 && pos.col + 1 < g->cols) {
 		c = cell_at(g, pos.row, pos.col + 1);
@@ -1211,7 +1215,9 @@ scan_csi(struct screen *s, char final)
 			    final == 'l' && sc->nparams == 1) {
 				sc->cancel = 1;
 				sc->pending = 'L';
-			} else if (sc->priv == '?' && (sc->params[i] == 1049 ||
+			} else if (sc->priv == '?' && sc->params[i] == 7)
+				sc->pending = final == 'h' ? 'W' : 'w';
+			else if (sc->priv == '?' && (sc->params[i] == 1049 ||
 			    sc->params[i] == 1048) && final == 'l')
 				sc->pending = 'V';
 			else if (sc->priv == '?' && sc->params[i] == 1049 &&
@@ -1941,6 +1947,8 @@ scan(struct screen *s, uint8_t *p, size_t len)
 			cursor_shown(s);
 		else if (cs == 'L')
 			alt_leave(s);
+		else if (cs == 'w' || cs == 'W')
+			s->modes.autowrap = cs == 'W';
 		else if (cs == 'E') {
 			if (!s->alt)
 				vterm_input_write(s->vt, "\033[?1049h", 8);
@@ -2342,12 +2350,15 @@ screen_memory(const struct screen *s)
 /*
  * Is the cursor waiting to wrap? After a glyph in the last column the
  * cursor stays on it, and the next glyph goes to the next line: so it is
- * when nothing has moved the cursor since that glyph.
+ * when nothing has moved the cursor since that glyph, and autowrap was on
+ * when it was drawn (as in libvterm and tmux: with it off, the next glyph
+ * takes the last column again, even once it is back on) and is on now.
  */
 static int
 screen_phantom(struct screen *s)
 {
-	return !s->moved && s->modes.autowrap && s->last_end >= s->cols &&
+	return !s->moved && s->last_wrap && s->modes.autowrap &&
+	    s->last_end >= s->cols &&
 	    s->cursor.row == s->last_row && s->cursor.col == s->last_col &&
 	    s->last_row < s->rows && s->last_col < s->cols;
 }

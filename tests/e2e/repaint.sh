@@ -525,6 +525,12 @@ printf 'XY' >"$W/ww1.p2"
 cp "$W/ww1.p2" "$W/ww2.p2"
 scenes_then "waiting to wrap" "glyphs after the attach" ww1 ww2
 
+# A glyph drawn in the last column with autowrap off, then autowrap back
+# on: the cursor does not wait to wrap, the next glyph takes that column.
+printf '\e[3;1H\e[?7l%s\e[?7h' "$(printf 'n%.0s' $(seq 1 80))" >"$W/ww3.p1"
+cp "$W/ww1.p2" "$W/ww3.p2"
+scenes_then "autowrap off at the last column" "glyphs after the attach" ww3
+
 # A restore with nothing saved: DECRST 1049 on the normal screen, and
 # DECRC, before and after a full reset. The text after them is drawn in
 # the default colours, the cursor shown.

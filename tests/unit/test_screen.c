@@ -1077,6 +1077,18 @@ test_after_attach(void)
 	    "\r\n  Z\r\n", "\033[2;4H",
 	    "ab\033[2;3H\033[?1049h\033[?1049l\033c\033[3;3H\033[?1049lZ",
 	    NULL);
+	small_case("a glyph in the last column with autowrap off waits for "
+	    "no wrap, not even once it is back on (tmux)", "012345678q\r\n"
+	    "\r\n", NULL, "\033[?7l0123456789\033[?7hq", NULL);
+	small_case("the same, autowrap back on in the next read",
+	    "012345678q\r\n\r\n", NULL, "\033[?7l0123456789", "\033[?7hq",
+	    NULL);
+	small_case("one drawn with autowrap on waits again once it is back "
+	    "on (tmux)", "0123456789q\r\n", "\033[2;2H",
+	    "0123456789\033[?7l\033[?7hq", NULL);
+	attach_case(4, 10, "\033[?7l0123456789\033[?7h", "qr",
+	    "a glyph drawn with autowrap off in the last column: glyphs "
+	    "after an attach land the same");
 	attach_case(4, 10, "\0337;\033[?1049h", "\033[?1049l\033[?1049lX",
 	    "a second DECRST 1049 after an attach restores what the first "
 	    "did");
