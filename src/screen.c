@@ -2591,6 +2591,26 @@ goes_on(struct screen *s, int row)
 	return row_wraps(s, &s->grids[0], row);
 }
 
+/*
+ * Do the rows go on alike? A repaint writes a gap before later glyphs as
+ * spaces, which look the same; an insert may then push such a space into
+ * the last column, where it is a glyph (the row goes on in the next) and
+ * the gap is not. The terminals' rows look the same either way.
+ */
+static int
+goes_on_same(struct screen *a, struct screen *b, int row)
+{
+	const struct cell	*x = &a->grids[0].row[row][a->cols - 1];
+	const struct cell	*y = &b->grids[0].row[row][b->cols - 1];
+
+	if (goes_on(a, row) == goes_on(b, row))
+		return 1;
+	return (a->grids[0].used[row] & ROW_WRAPPED) ==
+	    (b->grids[0].used[row] & ROW_WRAPPED) &&
+	    (x->ch[0] == ' ' || y->ch[0] == ' ') &&
+	    cell_same(&a->grids[0], &b->grids[0], row, a->cols - 1);
+}
+
 static int
 str_same(const char *a, const char *b)
 {
@@ -2637,7 +2657,7 @@ screen_same(struct screen *a, struct screen *b)
 	for (k = 0; k <= a->alt; k++)
 		for (r = 0; r < a->rows; r++) {
 			if (k == 0 && r + 1 < a->rows &&
-			    goes_on(a, r) != goes_on(b, r))
+			    !goes_on_same(a, b, r))
 				return 0;
 			for (c = 0; c < a->cols; c++)
 				if (!cell_same(&a->grids[k], &b->grids[k], r, c))
