@@ -149,12 +149,13 @@ struct scanner {
 	 * (DECSC), '8' (DECRC), 'T' (HTS), 'g', '3' (TBC: the stop at
 	 * the cursor, all), 'w' or 'W' (DECAWM off or on: a glyph drawn
 	 * before it waits to wrap only if autowrap was on when it was
-	 * drawn), 'V' (DECRST 1048, or 1049 among other modes:
-	 * see cursor_shown), 'L' (DECRST 1049: see alt_leave) or 'E'
-	 * (DECSET 1049, given to libvterm off the alternate screen).
+	 * drawn), 'V' (DECRST 1048: see cursor_shown), 'L' (DECRST 1049:
+	 * see alt_leave), 'E' (DECSET 1049, given to libvterm off the
+	 * alternate screen) or 'M' (several modes: see scan_modes).
 	 */
 	int		 pending;
 	char		 designate;
+	char		 final;		/* of the modes 'M' sets */
 };
 
 struct screen {
@@ -1207,12 +1208,18 @@ scan_csi(struct screen *s, char final)
 	if (final == 'h' || final == 'l') {
 		if (sc->cinter != 0)
 			return;
+		if (sc->nparams > 1 && (sc->priv == '?' || sc->priv == 0)) {
+			sc->cancel = 1;
+			sc->pending = 'M';
+			sc->final = final;
+			return;
+		}
 		for (i = 0; i < sc->nparams; i++) {
 			if (sc->priv == '?' && (sc->params[i] == 47 ||
 			    sc->params[i] == 1047))
 				sc->pending = final == 'h' ? 'a' : 'A';
 			else if (sc->priv == '?' && sc->params[i] == 1049 &&
-			    final == 'l' && sc->nparams == 1) {
+			    final == 'l') {
 				sc->cancel = 1;
 				sc->pending = 'L';
 			} else if (sc->priv == '?' && sc->params[i] == 7)
@@ -1220,8 +1227,7 @@ scan_csi(struct screen *s, char final)
 			else if (sc->priv == '?' && (sc->params[i] == 1049 ||
 			    sc->params[i] == 1048) && final == 'l')
 				sc->pending = 'V';
-			else if (sc->priv == '?' && sc->params[i] == 1049 &&
-			    sc->nparams == 1) {
+			else if (sc->priv == '?' && sc->params[i] == 1049) {
 				/*
 				 * On the alternate screen already, tmux
 				 * ignores it; libvterm saved the cursor
@@ -1817,6 +1823,36 @@ hold_add(struct screen *s, uint8_t c)
 	s->holding = 0;
 }
 
+static void	scan(struct screen *, uint8_t *, size_t);
+
+/*
+ * CSI P1;P2... h (or l), with or without '?': libvterm 0.1.4 sets only
+ * the first mode (CSI 1;4 h left insert mode off), where xterm and tmux
+ * set them all, and tmux ignores a parameter with a colon in it (CSI :4 h
+ * sets nothing). So the sequence, which libvterm does not see, comes
+ * back to the scanner one mode at a time, in order.
+ */
+static void
+scan_modes(struct screen *s)
+{
+	struct scanner	*sc = &s->scan;
+	int		 params[SCAN_PARAMS], n = sc->nparams, i, len;
+	uint32_t	 sub = sc->sub;
+	char		 seq[32];
+	const char	*priv = sc->priv == '?' ? "?" : "";
+	char		 final = sc->final;
+
+	memcpy(params, sc->params, sizeof params);
+	for (i = 0; i < n; i++) {
+		if ((sub & (1u << i)) || params[i] < 0 ||
+		    (i + 1 < n && (sub & (1u << (i + 1)))))
+			continue;
+		len = snprintf(seq, sizeof seq, "\033[%s%d%c", priv,
+		    params[i], final);
+		scan(s, (uint8_t *)seq, (size_t)len);
+	}
+}
+
 /*
  * Scan bytes and give them to libvterm. A charset change takes effect
  * only after libvterm has drawn what came before it, so that each glyph is
@@ -1949,6 +1985,8 @@ scan(struct screen *s, uint8_t *p, size_t len)
 			alt_leave(s);
 		else if (cs == 'w' || cs == 'W')
 			s->modes.autowrap = cs == 'W';
+		else if (cs == 'M')
+			scan_modes(s);
 		else if (cs == 'E') {
 			if (!s->alt)
 				vterm_input_write(s->vt, "\033[?1049h", 8);

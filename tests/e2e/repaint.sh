@@ -531,6 +531,14 @@ printf '\e[3;1H\e[?7l%s\e[?7h' "$(printf 'n%.0s' $(seq 1 80))" >"$W/ww3.p1"
 cp "$W/ww1.p2" "$W/ww3.p2"
 scenes_then "autowrap off at the last column" "glyphs after the attach" ww3
 
+# Several modes in one sequence are all set, and one with a colon in it
+# is ignored (libvterm 0.1.4 set only the first, and took CSI 4:1 h for
+# insert mode).
+printf '\e[?25;7l\e[2;1H%s' "$(printf 'm%.0s' $(seq 1 80))" >"$W/ms.p1"
+printf 'xy\e[1;4h\e[3;1Hab\rX\e[4:1l\e[4;1Hcd\rY' >>"$W/ms.p1"
+pair ms 80 24 -- "${DRV[@]}" @T@ "$W/ms.p1"
+attach_fresh ms "several modes in one sequence"
+
 # A restore with nothing saved: DECRST 1049 on the normal screen, and
 # DECRC, before and after a full reset. The text after them is drawn in
 # the default colours, the cursor shown.

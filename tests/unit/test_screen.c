@@ -1086,6 +1086,16 @@ test_after_attach(void)
 	small_case("one drawn with autowrap on waits again once it is back "
 	    "on (tmux)", "0123456789q\r\n", "\033[2;2H",
 	    "0123456789\033[?7l\033[?7hq", NULL);
+	small_case("several modes in one SM are all set (libvterm 0.1.4 set "
+	    "the first; tmux)", "Xab\r\n", NULL, "\033[1;4hab\rX", NULL);
+	small_case("and in one DECRST", "012345678y\r\n", "\033[?25l",
+	    "\033[?25;7l0123456789xy", NULL);
+	small_case("a mode with a colon is ignored (tmux)", "Xb\r\n", NULL,
+	    "\033[:4hab\rX", NULL);
+	small_case("and so is one before a colon (tmux)",
+	    "0123456789xy\r\n", NULL, "\033[?7:1l0123456789xy", NULL);
+	attach_case(4, 10, "\033[?1049h\033[:4h", "0\r:",
+	    "a mode with a colon: output after an attach lands the same");
 	attach_case(4, 10, "\033[?7l0123456789\033[?7h", "qr",
 	    "a glyph drawn with autowrap off in the last column: glyphs "
 	    "after an attach land the same");
