@@ -82,6 +82,35 @@ has_rep(const uint8_t *p, size_t len)
 }
 
 /*
+ * Does rest hold a DECRST 1049 or 1048 before any DECSET 1049? Loosely:
+ * C0 controls inside a sequence are carried out as it goes on, and a mode
+ * may be one of several (CSI ? 1049 ; 1 l), so a "1049" or "1048" counts
+ * with the first byte after its parameters that is not a C0 control (a
+ * DECSET 1049 only as a parameter: after '?' or ';').
+ */
+static int
+restores_first(const uint8_t *rest, size_t len)
+{
+	size_t	 i, j;
+
+	for (i = 0; i + 4 <= len; i++) {
+		if (memcmp(rest + i, "1049", 4) != 0 &&
+		    memcmp(rest + i, "1048", 4) != 0)
+			continue;
+		for (j = i + 4; j < len && (rest[j] < 0x20 ||
+		    (rest[j] >= '0' && rest[j] <= ';')); j++)
+			if (rest[j] == 0x1b)
+				break;
+		if (j < len && rest[j] == 'l')
+			return 1;
+		if (j < len && rest[j] == 'h' && rest[i + 3] == '9' && i > 0 &&
+		    (rest[i - 1] == '?' || rest[i - 1] == ';'))
+			return 0;
+	}
+	return 0;
+}
+
+/*
  * A client attaching now: a new model fed s's repaint. NULL where what
  * follows cannot go on the same: a DECRST 1049 or 1048 on the normal
  * screen restores the cursor that the last DECSET 1049 saved (in libvterm
@@ -99,8 +128,7 @@ attach(struct screen *s, int rows, int cols, size_t hist,
 	buf_init(&a, REPAINT_BUF);
 	screen_repaint(s, &a, SCREEN_REPAINT_MAX);
 	if ((memmem(buf_ptr(&a), buf_len(&a), "\033[?1049h", 8) == NULL &&
-	    (memmem(rest, len, "1049l", 5) != NULL ||
-	    memmem(rest, len, "1048l", 5) != NULL)) ||
+	    restores_first(rest, len)) ||
 	    memmem(buf_ptr(&a), buf_len(&a), "\033[?69h", 6) != NULL) {
 		buf_free(&a);
 		return NULL;
