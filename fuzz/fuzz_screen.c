@@ -86,8 +86,24 @@ has_rep(const uint8_t *p, size_t len)
  * C0 controls inside a sequence are carried out as it goes on, and a mode
  * may be one of several (CSI ? 1049 ; 1 l), so a "1049" or "1048" counts
  * with the first byte after its parameters that is not a C0 control (a
- * DECSET 1049 only as a parameter: after '?' or ';').
+ * DECSET 1049 only inside a CSI).
  */
+/* Is rest[i] among the parameters of a DEC private CSI (ESC [ ?)? */
+static int
+in_csi(const uint8_t *rest, size_t i)
+{
+	size_t	 k;
+
+	while (i > 0 && rest[i - 1] != 0x1b && (rest[i - 1] < 0x20 ||
+	    (rest[i - 1] >= '0' && rest[i - 1] <= '?')))
+		i--;
+	if (i < 2 || rest[i - 1] != '[' || rest[i - 2] != 0x1b)
+		return 0;
+	for (k = i; rest[k] < 0x20; k++)
+		;
+	return rest[k] == '?';
+}
+
 static int
 restores_first(const uint8_t *rest, size_t len)
 {
@@ -103,8 +119,8 @@ restores_first(const uint8_t *rest, size_t len)
 				break;
 		if (j < len && rest[j] == 'l')
 			return 1;
-		if (j < len && rest[j] == 'h' && rest[i + 3] == '9' && i > 0 &&
-		    (rest[i - 1] == '?' || rest[i - 1] == ';'))
+		if (j < len && rest[j] == 'h' && rest[i + 3] == '9' &&
+		    in_csi(rest, i))
 			return 0;
 	}
 	return 0;

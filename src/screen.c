@@ -2630,6 +2630,23 @@ goes_on(struct screen *s, int row)
 }
 
 /*
+ * Are two history lines the same but for trailing spaces? The repaint
+ * writes a gap before later glyphs as spaces, and an insert may push them
+ * to the end of the line, where the gap leaves nothing.
+ */
+static int
+line_same(const struct line *x, const struct line *y)
+{
+	size_t	 n = x->len, m = y->len;
+
+	while (n > 0 && x->text[n - 1] == ' ')
+		n--;
+	while (m > 0 && y->text[m - 1] == ' ')
+		m--;
+	return n == m && memcmp(x->text, y->text, n) == 0;
+}
+
+/*
  * Do the rows go on alike? A repaint writes a gap before later glyphs as
  * spaces, which look the same; an insert may then push such a space into
  * the last column, where it is a glyph (the row goes on in the next) and
@@ -2688,7 +2705,7 @@ screen_same(struct screen *a, struct screen *b)
 		const struct line *y = &b->hist[(b->hist_first + i) %
 		    b->hist_max];
 
-		if (x->len != y->len || memcmp(x->text, y->text, x->len) != 0 ||
+		if (!line_same(x, y) ||
 		    hist_goes_on(a, i) != hist_goes_on(b, i))
 			return 0;
 	}
