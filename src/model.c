@@ -78,6 +78,17 @@ model_may_batch(struct model *m)
 	return !m->stop && m->waiting == 0 && m->head - m->fed < m->cap / 2;
 }
 
+/* Where the bytes from fed on lie in the ring, and how many (up to head). */
+static size_t
+model_span(const struct model *m, uint64_t fed, uint64_t head, size_t *at)
+{
+	size_t	 n;
+
+	*at = (size_t)(fed % m->cap);
+	n = m->mirrored ? m->cap : m->cap - *at;
+	return n > head - fed ? (size_t)(head - fed) : n;
+}
+
 static void *
 model_main(void *arg)
 {
@@ -125,10 +136,7 @@ model_main(void *arg)
 		head = m->head;
 		pthread_mutex_unlock(&m->wake);
 
-		at = (size_t)(fed % m->cap);
-		n = m->mirrored ? m->cap : m->cap - at;
-		if (n > head - fed)
-			n = (size_t)(head - fed);
+		n = model_span(m, fed, head, &at);
 		pthread_mutex_lock(&m->busy);
 		/*
 		 * A failed screen_skip read all of it: not again before it
@@ -184,10 +192,7 @@ model_feed_inline(struct model *m)
 	size_t	 at, n;
 
 	while (m->fed < m->head) {
-		at = (size_t)(m->fed % m->cap);
-		n = m->mirrored ? m->cap : m->cap - at;
-		if (n > m->head - m->fed)
-			n = (size_t)(m->head - m->fed);
+		n = model_span(m, m->fed, m->head, &at);
 		if (n > MODEL_CHUNK)
 			n = MODEL_CHUNK;
 		screen_feed(m->screen, m->data + at, n);
@@ -261,13 +266,9 @@ model_publish(struct model *m, uint64_t head)
 			m->inline_ms = now;
 			m->inline_from = m->fed;
 		}
-		if (m->cannot || (head - m->fed <= MODEL_INLINE &&
-		    head - m->inline_from <= MODEL_INLINE_RATE)) {
-			m->head = head;
-			model_feed_inline(m);
-			return;
-		}
-		model_thread(m);
+		if (head - m->fed > MODEL_INLINE ||
+		    head - m->inline_from > MODEL_INLINE_RATE)
+			model_thread(m);
 		if (!m->threaded) {
 			m->head = head;
 			model_feed_inline(m);
