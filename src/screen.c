@@ -1224,8 +1224,8 @@ scan_csi(struct screen *s, char final)
 				sc->pending = 'L';
 			} else if (sc->priv == '?' && sc->params[i] == 7)
 				sc->pending = final == 'h' ? 'W' : 'w';
-			else if (sc->priv == '?' && (sc->params[i] == 1049 ||
-			    sc->params[i] == 1048) && final == 'l')
+			else if (sc->priv == '?' && sc->params[i] == 1048 &&
+			    final == 'l')
 				sc->pending = 'V';
 			else if (sc->priv == '?' && sc->params[i] == 1049) {
 				/*
