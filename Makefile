@@ -65,7 +65,7 @@ endif
 # no library there.
 LIBS	= $(shell pkg-config --variable=libdir vterm 2>/dev/null || echo /usr/lib/x86_64-linux-gnu)/libvterm.a -lpthread
 
-LIBSRCS	= src/bridge.c src/buf.c src/client.c src/compat.c src/config.c src/deploy.c src/dial.c src/duration.c src/escape.c src/host.c \
+LIBSRCS	= src/bridge.c src/buf.c src/client.c src/compat.c src/config.c src/deploy.c src/dial.c src/duration.c src/escape.c src/fmt.c src/host.c \
 	  src/log.c src/logind.c src/netwatch.c src/outlog.c src/proto.c src/pty.c src/remote.c src/model.c src/ring.c src/safedir.c src/screen.c \
 	  src/sock.c src/ssh.c src/tty.c \
 	  src/xmalloc.c

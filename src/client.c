@@ -22,6 +22,7 @@
 #include "client.h"
 #include "compat.h"
 #include "escape.h"
+#include "fmt.h"
 #include "log.h"
 #include "netwatch.h"
 #include "proto.h"
@@ -233,7 +234,7 @@ client_finish(struct client *c, int status, const char *fmt, const char *arg)
 	c->finishing = 1;
 	c->status = status;
 	if (fmt != NULL)
-		snprintf(c->message, sizeof c->message, fmt, arg);
+		fmt_buf(c->message, sizeof c->message, fmt, arg);
 }
 
 /* Queue a notice to appear on the terminal when output reaches from. */
@@ -256,13 +257,13 @@ static void
 client_bytes(char *out, size_t size, uint64_t bytes)
 {
 	if (bytes >= 10 * 1000 * 1000)
-		snprintf(out, size, "%llu MB",
+		fmt_buf(out, size, "%llu MB",
 		    (unsigned long long)(bytes / 1000000));
 	else if (bytes >= 10 * 1000)
-		snprintf(out, size, "%llu kB",
+		fmt_buf(out, size, "%llu kB",
 		    (unsigned long long)(bytes / 1000));
 	else
-		snprintf(out, size, "%llu bytes", (unsigned long long)bytes);
+		fmt_buf(out, size, "%llu bytes", (unsigned long long)bytes);
 }
 
 /* The terminal's size: stdin's, or stdout's when stdin is no terminal. */
@@ -287,7 +288,7 @@ client_slow_text(const struct client *c, char *line, size_t len,
 
 	client_bytes(size, sizeof size, to - from);
 	client_bytes(newest, sizeof newest, to - kept);
-	snprintf(where, sizeof where, "tether log %s%s%s",
+	fmt_buf(where, sizeof where, "tether log %s%s%s",
 	    c->o->where != NULL ? c->o->where : "",
 	    c->o->where != NULL ? " " : "", c->o->name);
 	if (kept <= from)
@@ -296,7 +297,7 @@ client_slow_text(const struct client *c, char *line, size_t len,
 		log = "the log kept the newest ";
 	else
 		log = "the session's log does not have it";
-	snprintf(line, len, "[tether: skipped %s %sof output to keep up with "
+	fmt_buf(line, len, "[tether: skipped %s %sof output to keep up with "
 	    "a slow link; %s%s%s%s]", size, more ? "more " : "", log,
 	    kept > from && kept < to ? newest : "",
 	    kept > from && kept < to ? " of it: " : "",
@@ -318,7 +319,7 @@ client_slow_marker(struct client *c, const struct skip *s)
 
 	client_tty_size(&rows, &cols);
 	client_slow_text(c, text, sizeof text, s->from, s->to, s->kept, 0);
-	snprintf(line, sizeof line, MARKER_PLAIN "\033[%u;1H\n%s\r",
+	fmt_buf(line, sizeof line, MARKER_PLAIN "\033[%u;1H\n%s\r",
 	    (unsigned)rows, text);
 	buf_put(&c->notice, line, strlen(line));
 	for (i = 0; i < rows; i++)
@@ -353,7 +354,7 @@ client_flood_end(struct client *c)
 	n = (unsigned)((strlen(text) + cols - 1) / cols);
 	if (n >= rows)
 		n = rows > 1 ? rows - 1u : 1;
-	snprintf(line, sizeof line, MARKER_PLAIN "\033[H\033[%uL%s\033[%u;1H",
+	fmt_buf(line, sizeof line, MARKER_PLAIN "\033[H\033[%uL%s\033[%u;1H",
 	    n, text, (unsigned)rows);
 	buf_put(&c->notice, line, strlen(line));
 	while (n-- > 0)
@@ -398,15 +399,15 @@ client_notice(struct client *c, const struct skip *s)
 		buf_reset(&c->repaint);
 		return;
 	case NOTICE_EARLIER:
-		snprintf(line, sizeof line, "[tether: %llu bytes of earlier "
+		fmt_buf(line, sizeof line, "[tether: %llu bytes of earlier "
 		    "output not shown]\r\n", n);
 		break;
 	case NOTICE_AWAY:
-		snprintf(line, sizeof line, "\r\n[tether: %llu bytes of "
+		fmt_buf(line, sizeof line, "\r\n[tether: %llu bytes of "
 		    "output were lost while this client was away]\r\n", n);
 		break;
 	default:
-		snprintf(line, sizeof line, "\r\n[tether: %llu bytes of "
+		fmt_buf(line, sizeof line, "\r\n[tether: %llu bytes of "
 		    "output were lost while this client was not reading]\r\n",
 		    n);
 		break;
@@ -421,7 +422,7 @@ client_notice(struct client *c, const struct skip *s)
 void
 client_others_line(const char *where, uint32_t n, char *out, size_t len)
 {
-	snprintf(out, len, "[tether: %lu other session%s%s%s %s detached; "
+	fmt_buf(out, len, "[tether: %lu other session%s%s%s %s detached; "
 	    "tether ls%s%s lists %s]", (unsigned long)n, n == 1 ? "" : "s",
 	    where != NULL ? " on " : "", where != NULL ? where : "",
 	    n == 1 ? "is" : "are", where != NULL ? " " : "",
@@ -651,7 +652,7 @@ client_error(struct client *c, struct reader *r)
 	uint8_t	 code;
 
 	if (proto_get_text(r, &code, text, sizeof text) != 0)
-		snprintf(text, sizeof text, "malformed error message");
+		fmt_buf(text, sizeof text, "malformed error message");
 	client_finish(c, code == ERR_VERSION ? EXIT_VERSION :
 	    code == ERR_GONE ? EXIT_NOSESSION : EXIT_ERROR, "tether: %s", text);
 	c->done = 1;
@@ -854,7 +855,7 @@ client_welcome(struct client *c, uint8_t type, struct reader *r)
 	if (type != MSG_WELCOME || (e = proto_get_welcome(r, &w)) != 0) {
 		if (e == PROTO_ERR_VERSION) {
 			/* Name both versions, as the host does. */
-			snprintf(why, sizeof why, "session %s speaks version "
+			fmt_buf(why, sizeof why, "session %s speaks version "
 			    "%u, this tether speaks version %d", c->o->name,
 			    w.major, PROTO_MAJOR);
 			client_finish(c, EXIT_VERSION, "tether: protocol "
@@ -957,7 +958,7 @@ client_status(struct client *c, uint64_t now)
 		buf_put(&c->notice, "\033[22;0t", 7);
 		c->title_pushed = 1;
 	}
-	snprintf(line, sizeof line, "\033]0;tether: %s: link down %llus, "
+	fmt_buf(line, sizeof line, "\033]0;tether: %s: link down %llus, "
 	    "attempt %d (%c. quits)\007", c->o->where != NULL ? c->o->where :
 	    c->o->name, (unsigned long long)((now - c->down_since) / 1000),
 	    c->attempt, c->esc.ch == ESCAPE_NONE ? '~' : c->esc.ch);
@@ -1462,7 +1463,7 @@ client_run(const struct client_opts *o)
 		if (client_remote(&c) && (status = o->lost(o->arg, 1, why,
 		    sizeof why)) != 0) {
 			c.status = status;
-			snprintf(c.message, sizeof c.message, "%s", why);
+			fmt_buf(c.message, sizeof c.message, "%s", why);
 		}
 		if (c.message[0] != '\0')
 			client_print_text("", c.message);

@@ -24,6 +24,7 @@
 #include "config.h"
 #include "duration.h"
 #include "escape.h"
+#include "fmt.h"
 #include "outlog.h"
 #include "ring.h"
 #include "screen.h"
@@ -73,11 +74,11 @@ config_parse_ring(const char *s, size_t *out, char *why, size_t len)
 	unsigned long long	 v;
 
 	if (config_parse_bytes(s, &v) == -1) {
-		snprintf(why, len, "invalid size '%s'", s);
+		fmt_buf(why, len, "invalid size '%s'", s);
 		return -1;
 	}
 	if (v < RING_MIN || v > RING_MAX) {
-		snprintf(why, len, "ring size '%s' must be between 64K and 1G",
+		fmt_buf(why, len, "ring size '%s' must be between 64K and 1G",
 		    s);
 		return -1;
 	}
@@ -92,11 +93,11 @@ config_parse_log_size(const char *s, size_t *out, char *why, size_t len)
 	unsigned long long	 v;
 
 	if (config_parse_bytes(s, &v) == -1) {
-		snprintf(why, len, "invalid size '%s'", s);
+		fmt_buf(why, len, "invalid size '%s'", s);
 		return -1;
 	}
 	if (v != 0 && (v < OUTLOG_MIN || v > OUTLOG_MAX)) {
-		snprintf(why, len, "log size '%s' must be 0 or between 64K "
+		fmt_buf(why, len, "log size '%s' must be 0 or between 64K "
 		    "and 16G", s);
 		return -1;
 	}
@@ -128,7 +129,7 @@ config_parse_history(const char *s, size_t *out, char *why, size_t len)
 	unsigned long long	 v;
 
 	if (config_number(s, SCREEN_HISTORY_MAX, &v) == -1) {
-		snprintf(why, len, "history '%s' must be a number of lines "
+		fmt_buf(why, len, "history '%s' must be a number of lines "
 		    "from 0 to 100000", s);
 		return -1;
 	}
@@ -143,7 +144,7 @@ config_parse_timeout(const char *s, int *out, char *why, size_t len)
 	unsigned long long	 v;
 
 	if (config_number(s, CONFIG_TIMEOUT_MAX, &v) == -1 || v < 1) {
-		snprintf(why, len, "invalid timeout '%s' (1 to 3600 seconds)",
+		fmt_buf(why, len, "invalid timeout '%s' (1 to 3600 seconds)",
 		    s);
 		return -1;
 	}
@@ -160,7 +161,7 @@ config_parse_flag(const char *s, int *out, char *why, size_t len)
 	else if (strcasecmp(s, "no") == 0)
 		*out = 0;
 	else {
-		snprintf(why, len, "'%s' must be yes or no", s);
+		fmt_buf(why, len, "'%s' must be yes or no", s);
 		return -1;
 	}
 	return 0;
@@ -171,13 +172,13 @@ static void
 config_print_size(size_t v, char *out, size_t len)
 {
 	if (v != 0 && v % (1UL << 30) == 0)
-		snprintf(out, len, "%zuG", v >> 30);
+		fmt_buf(out, len, "%zuG", v >> 30);
 	else if (v != 0 && v % (1UL << 20) == 0)
-		snprintf(out, len, "%zuM", v >> 20);
+		fmt_buf(out, len, "%zuM", v >> 20);
 	else if (v != 0 && v % (1UL << 10) == 0)
-		snprintf(out, len, "%zuK", v >> 10);
+		fmt_buf(out, len, "%zuK", v >> 10);
 	else
-		snprintf(out, len, "%zu", v);
+		fmt_buf(out, len, "%zu", v);
 }
 
 /*
@@ -188,7 +189,7 @@ static int
 escape_keyword(const char *v, struct config_settings *s, char *why, size_t len)
 {
 	if (escape_parse(v, &s->escape) == -1) {
-		snprintf(why, len, "invalid escape character '%s'", v);
+		fmt_buf(why, len, "invalid escape character '%s'", v);
 		return -1;
 	}
 	return 0;
@@ -198,12 +199,12 @@ static void
 escape_show(const struct config_settings *s, char *out, size_t len)
 {
 	if (s->escape == ESCAPE_NONE)
-		snprintf(out, len, "none");
+		fmt_buf(out, len, "none");
 	else if (s->escape < 0x20 || s->escape == 0x7f)
-		snprintf(out, len, "^%c", s->escape == 0x7f ? '?' :
+		fmt_buf(out, len, "^%c", s->escape == 0x7f ? '?' :
 		    s->escape + '@');
 	else
-		snprintf(out, len, "%c", s->escape);
+		fmt_buf(out, len, "%c", s->escape);
 }
 
 static int
@@ -216,7 +217,7 @@ timeout_keyword(const char *v, struct config_settings *s, char *why,
 static void
 timeout_show(const struct config_settings *s, char *out, size_t len)
 {
-	snprintf(out, len, "%d", s->timeout);
+	fmt_buf(out, len, "%d", s->timeout);
 }
 
 static int
@@ -254,7 +255,7 @@ history_keyword(const char *v, struct config_settings *s, char *why,
 static void
 history_show(const struct config_settings *s, char *out, size_t len)
 {
-	snprintf(out, len, "%zu", s->history);
+	fmt_buf(out, len, "%zu", s->history);
 }
 
 static int
@@ -267,7 +268,7 @@ lossless_keyword(const char *v, struct config_settings *s, char *why,
 static void
 lossless_show(const struct config_settings *s, char *out, size_t len)
 {
-	snprintf(out, len, "%s", s->lossless ? "yes" : "no");
+	fmt_buf(out, len, "%s", s->lossless ? "yes" : "no");
 }
 
 /* The words are split and counted where ssh's options are collected. */
@@ -276,7 +277,7 @@ ssh_command_keyword(const char *v, struct config_settings *s, char *why,
     size_t len)
 {
 	if (v[strspn(v, " \t")] == '\0') {
-		snprintf(why, len, "the ssh command is empty");
+		fmt_buf(why, len, "the ssh command is empty");
 		return -1;
 	}
 	s->ssh_command = v;
@@ -286,7 +287,7 @@ ssh_command_keyword(const char *v, struct config_settings *s, char *why,
 static void
 ssh_command_show(const struct config_settings *s, char *out, size_t len)
 {
-	snprintf(out, len, "%s", s->ssh_command);
+	fmt_buf(out, len, "%s", s->ssh_command);
 }
 
 static int
@@ -299,7 +300,7 @@ control_master_keyword(const char *v, struct config_settings *s, char *why,
 static void
 control_master_show(const struct config_settings *s, char *out, size_t len)
 {
-	snprintf(out, len, "%s", s->control_master ? "yes" : "no");
+	fmt_buf(out, len, "%s", s->control_master ? "yes" : "no");
 }
 
 static int
@@ -307,7 +308,7 @@ remote_tether_keyword(const char *v, struct config_settings *s, char *why,
     size_t len)
 {
 	if (*v == '\0') {
-		snprintf(why, len, "the remote tether path is empty");
+		fmt_buf(why, len, "the remote tether path is empty");
 		return -1;
 	}
 	s->remote_tether = v;
@@ -317,7 +318,7 @@ remote_tether_keyword(const char *v, struct config_settings *s, char *why,
 static void
 remote_tether_show(const struct config_settings *s, char *out, size_t len)
 {
-	snprintf(out, len, "%s", s->remote_tether);
+	fmt_buf(out, len, "%s", s->remote_tether);
 }
 
 /* none, or a duration such as 90s, 30m, 12h or 7d (duration.c). */
@@ -342,12 +343,12 @@ ttl_show(const struct config_settings *s, char *out, size_t len)
 	size_t	 i;
 
 	if (s->ttl == 0) {
-		snprintf(out, len, "none");
+		fmt_buf(out, len, "none");
 		return;
 	}
 	for (i = 0; s->ttl % units[i].secs != 0; i++)
 		continue;
-	snprintf(out, len, "%u%c", (unsigned)(s->ttl / units[i].secs),
+	fmt_buf(out, len, "%u%c", (unsigned)(s->ttl / units[i].secs),
 	    units[i].unit);
 }
 
@@ -422,14 +423,14 @@ config_default_path(char *out, size_t len)
 	int		 n;
 
 	if (xdg != NULL && xdg[0] == '/')
-		n = snprintf(out, len, "%s/tether/config", xdg);
+		n = fmt_buf(out, len, "%s/tether/config", xdg);
 	else {
 		if (home == NULL || home[0] == '\0') {
 			if ((pw = getpwuid(getuid())) == NULL)
 				return -1;
 			home = pw->pw_dir;
 		}
-		n = snprintf(out, len, "%s/.config/tether/config", home);
+		n = fmt_buf(out, len, "%s/.config/tether/config", home);
 	}
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
@@ -461,7 +462,7 @@ config_add_section(struct config *c, char *value, char *why, size_t len)
 	for (word = strtok_r(value, " \t", &save); word != NULL;
 	    word = strtok_r(NULL, " \t", &save)) {
 		if (strcmp(word, "!") == 0) {
-			snprintf(why, len, "empty pattern '!' in Host");
+			fmt_buf(why, len, "empty pattern '!' in Host");
 			return -1;
 		}
 		sec->patterns = xreallocarray(sec->patterns,
@@ -469,7 +470,7 @@ config_add_section(struct config *c, char *value, char *why, size_t len)
 		sec->patterns[sec->npatterns++] = xstrdup(word);
 	}
 	if (sec->npatterns == 0) {
-		snprintf(why, len, "Host needs a pattern");
+		fmt_buf(why, len, "Host needs a pattern");
 		return -1;
 	}
 	return 0;
@@ -499,7 +500,7 @@ config_line(struct config *c, char *line, char *why, size_t len)
 		value += 1 + strspn(value + 1, " \t");
 	*end = '\0';
 	if (*key == '\0') {
-		snprintf(why, len, "missing keyword before '='");
+		fmt_buf(why, len, "missing keyword before '='");
 		return -1;
 	}
 	for (end = value + strlen(value); end > value &&
@@ -508,11 +509,11 @@ config_line(struct config *c, char *line, char *why, size_t len)
 	if (strcasecmp(key, "Host") == 0)
 		return config_add_section(c, value, why, len);
 	if ((k = config_lookup(key)) == -1) {
-		snprintf(why, len, "unknown keyword '%s'", key);
+		fmt_buf(why, len, "unknown keyword '%s'", key);
 		return -1;
 	}
 	if (*value == '\0') {
-		snprintf(why, len, "%s needs a value", config_keywords[k].name);
+		fmt_buf(why, len, "%s needs a value", config_keywords[k].name);
 		return -1;
 	}
 	config_defaults(&scratch);
@@ -543,15 +544,15 @@ config_read(struct config *c, FILE *f, const char *name, char *why,
 	while ((got = getline(&line, &size, f)) != -1) {
 		n++;
 		if ((size_t)got != strlen(line))
-			snprintf(msg, sizeof msg, "a NUL byte in the line");
+			fmt_buf(msg, sizeof msg, "a NUL byte in the line");
 		else if (config_line(c, line, msg, sizeof msg) == 0)
 			continue;
-		snprintf(why, len, "%s:%zu: %s", name, n, msg);
+		fmt_buf(why, len, "%s:%zu: %s", name, n, msg);
 		r = -1;
 		break;
 	}
 	if (r == 0 && ferror(f)) {
-		snprintf(why, len, "cannot read %s: %s", name,
+		fmt_buf(why, len, "cannot read %s: %s", name,
 		    strerror(errno));
 		r = -1;
 	}
@@ -583,19 +584,19 @@ config_load(struct config *c, const char *path, char *why, size_t len)
 	if ((f = fopen(path, "r")) == NULL) {
 		if (path == def && (errno == ENOENT || errno == ENOTDIR))
 			return 0;
-		snprintf(why, len, "cannot read %s: %s", path,
+		fmt_buf(why, len, "cannot read %s: %s", path,
 		    strerror(errno));
 		return -1;
 	}
 	if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		snprintf(why, len, "cannot read %s: %s", path,
+		fmt_buf(why, len, "cannot read %s: %s", path,
 		    strerror(EISDIR));
 		fclose(f);
 		return -1;
 	}
 	if (fstat(fileno(f), &sb) == 0 && ((sb.st_uid != 0 &&
 	    sb.st_uid != getuid()) || (sb.st_mode & 022) != 0)) {
-		snprintf(why, len, "bad owner or permissions on %s", path);
+		fmt_buf(why, len, "bad owner or permissions on %s", path);
 		fclose(f);
 		return -1;
 	}
@@ -707,7 +708,7 @@ config_print(const struct config_settings *s, FILE *f)
 	int	 k;
 
 	for (k = 0; k < CONFIG_NKEYS; k++) {
-		snprintf(name, sizeof name, "%s", config_keywords[k].name);
+		fmt_buf(name, sizeof name, "%s", config_keywords[k].name);
 		for (i = 0; name[i] != '\0'; i++) {
 			if (name[i] >= 'A' && name[i] <= 'Z')
 				name[i] += 'a' - 'A';

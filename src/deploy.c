@@ -13,6 +13,7 @@
 
 #include "compat.h"
 #include "deploy.h"
+#include "fmt.h"
 #include "log.h"
 #include "proto.h"
 #include "ssh.h"
@@ -70,7 +71,7 @@ static const char deploy_copy_sh[] =
 void
 deploy_version(char *out, size_t size)
 {
-	snprintf(out, size, "tether %s (protocol %d.%d)", TETHER_VERSION,
+	fmt_buf(out, size, "tether %s (protocol %d.%d)", TETHER_VERSION,
 	    PROTO_MAJOR, PROTO_MINOR);
 }
 
@@ -124,7 +125,7 @@ deploy_elf(const char *path, struct deploy_bin *b, char *why, size_t size)
 
 	memset(b, 0, sizeof *b);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		snprintf(why, size, "cannot open %s: %s", path, strerror(errno));
+		fmt_buf(why, size, "cannot open %s: %s", path, strerror(errno));
 		return -1;
 	}
 	n = pread(fd, h, sizeof h, 0);
@@ -132,7 +133,7 @@ deploy_elf(const char *path, struct deploy_bin *b, char *why, size_t size)
 	    memcmp(h, "\177ELF", 4) != 0 || (h[4] != 1 && h[4] != 2) ||
 	    (h[5] != 1 && h[5] != 2) || (n < DEPLOY_EHDR && h[4] == 2)) {
 		close(fd);
-		snprintf(why, size, "%s is not an executable for Linux", path);
+		fmt_buf(why, size, "%s is not an executable for Linux", path);
 		return -1;
 	}
 	is64 = h[4] == 2;
@@ -155,16 +156,16 @@ deploy_elf(const char *path, struct deploy_bin *b, char *why, size_t size)
 	    is64, big);
 	if (phnum == 0 || phnum > DEPLOY_PHNUM || entsize < 4 ||
 	    b->machine == NULL) {
-		snprintf(why, size, "%s is not an executable tether can "
+		fmt_buf(why, size, "%s is not an executable tether can "
 		    "install", path);
 		return -1;
 	}
 	if (interp) {
-		snprintf(why, size, "%s is linked dynamically: it would need "
+		fmt_buf(why, size, "%s is linked dynamically: it would need "
 		    "this machine's libraries on the host", path);
 		return -1;
 	}
-	snprintf(b->path, sizeof b->path, "%s", path);
+	fmt_buf(b->path, sizeof b->path, "%s", path);
 	b->size = (long long)sb.st_size;
 	return 0;
 }
@@ -200,7 +201,7 @@ deploy_find(const char *given, struct deploy_bin *b, char *why, size_t size)
 		free(cand[i]);
 	}
 	if (r == -1)
-		snprintf(why, size, "no statically linked tether to copy (this "
+		fmt_buf(why, size, "no statically linked tether to copy (this "
 		    "one is not; build one with make static and install it, "
 		    "or give --install-binary FILE)");
 	return r;
@@ -304,18 +305,18 @@ deploy_ssh(const struct ssh_opts *o, const char *script, const char *arg1,
 		return 0;
 	switch (ssh_classify(&c)) {
 	case SSH_FAIL_AUTH:
-		snprintf(why, size, "%s", c.err);
+		fmt_buf(why, size, "%s", c.err);
 		return EXIT_AUTH;
 	case SSH_FAIL_HOSTNAME:
 	case SSH_FAIL_NETWORK:
-		snprintf(why, size, "cannot connect to %s: %s", o->host,
+		fmt_buf(why, size, "cannot connect to %s: %s", o->host,
 		    c.err[0] != '\0' ? c.err : "ssh failed");
 		return EXIT_CONNECT;
 	}
 	if (strncmp(c.err, "tether: ", 8) == 0)
-		snprintf(why, size, "%s: %s", o->host, c.err + 8);
+		fmt_buf(why, size, "%s: %s", o->host, c.err + 8);
 	else
-		snprintf(why, size, "installing on %s failed: %s", o->host,
+		fmt_buf(why, size, "installing on %s failed: %s", o->host,
 		    c.err[0] != '\0' ? c.err : "the host's sh failed");
 	return EXIT_INSTALL;
 }
@@ -360,7 +361,7 @@ deploy_probe(const struct ssh_opts *o, struct deploy_probe *p, char *why,
 	else if ((text = strstr(out, "\n" DEPLOY_MARK)) != NULL)
 		text++;
 	else {
-		snprintf(why, size, "%s did not answer what system it runs",
+		fmt_buf(why, size, "%s did not answer what system it runs",
 		    o->host);
 		return EXIT_INSTALL;
 	}
@@ -375,7 +376,7 @@ deploy_probe(const struct ssh_opts *o, struct deploy_probe *p, char *why,
 	    "(%s)", o->host, p->system, p->machine, p->home, p->found,
 	    p->found_version, p->local_version);
 	if (p->system[0] == '\0' || p->machine[0] == '\0') {
-		snprintf(why, size, "%s did not say what system it runs "
+		fmt_buf(why, size, "%s did not say what system it runs "
 		    "(uname)", o->host);
 		return EXIT_INSTALL;
 	}
@@ -405,7 +406,7 @@ deploy_fits(const struct deploy_bin *b, const struct deploy_probe *p,
 	if (strcmp(p->system, "Linux") == 0 &&
 	    deploy_same_machine(b->machine, p->machine))
 		return 0;
-	snprintf(why, size, "%s runs %s %s, but %s is for Linux %s; give "
+	fmt_buf(why, size, "%s runs %s %s, but %s is for Linux %s; give "
 	    "--install-binary with a static tether for %s %s", host,
 	    p->system, p->machine, b->path, b->machine, p->system, p->machine);
 	return -1;
@@ -418,7 +419,7 @@ deploy_copy(const struct ssh_opts *o, const struct deploy_bin *b, char *why,
 {
 	char	 bytes[32], version[DEPLOY_FIELD], out[DEPLOY_OUT];
 
-	snprintf(bytes, sizeof bytes, "%lld", b->size);
+	fmt_buf(bytes, sizeof bytes, "%lld", b->size);
 	deploy_version(version, sizeof version);
 	log_debug("install: copying %s (%s bytes) to %s", b->path, bytes,
 	    o->host);

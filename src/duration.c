@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "duration.h"
+#include "fmt.h"
 
 /*
  * Parse s into seconds. Returns 0, or -1 with why (no "tether:" prefix,
@@ -21,7 +22,7 @@ duration_parse(const char *s, uint32_t *secs, char *why, size_t size)
 	char			*end;
 
 	if (s[0] < '0' || s[0] > '9') {
-		snprintf(why, size, "invalid duration '%s' (use a number and "
+		fmt_buf(why, size, "invalid duration '%s' (use a number and "
 		    "s, m, h or d, such as 30m)", s);
 		return -1;
 	}
@@ -34,12 +35,12 @@ duration_parse(const char *s, uint32_t *secs, char *why, size_t size)
 	case 'd': unit = 24 * 3600; end++; break;
 	}
 	if (*end != '\0' || end == s) {
-		snprintf(why, size, "invalid duration '%s' (use a number and "
+		fmt_buf(why, size, "invalid duration '%s' (use a number and "
 		    "s, m, h or d, such as 30m)", s);
 		return -1;
 	}
 	if (errno == ERANGE || v > DURATION_MAX / unit || v * unit == 0) {
-		snprintf(why, size, "duration '%s' must be from 1s to %llud",
+		fmt_buf(why, size, "duration '%s' must be from 1s to %llud",
 		    s, DURATION_MAX / (24 * 3600));
 		return -1;
 	}
@@ -66,9 +67,9 @@ duration_format(uint64_t secs, char *out, size_t len)
 	big = secs / u[i].size;
 	small = i < 3 ? secs % u[i].size / u[i + 1].size : 0;
 	if (small != 0)
-		snprintf(out, len, "%llu%c%llu%c", (unsigned long long)big,
+		fmt_buf(out, len, "%llu%c%llu%c", (unsigned long long)big,
 		    u[i].unit, (unsigned long long)small, u[i + 1].unit);
 	else
-		snprintf(out, len, "%llu%c", (unsigned long long)big,
+		fmt_buf(out, len, "%llu%c", (unsigned long long)big,
 		    u[i].unit);
 }

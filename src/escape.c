@@ -4,6 +4,7 @@
 
 #include "buf.h"
 #include "escape.h"
+#include "fmt.h"
 
 enum {
 	ST_LINE,	/* at the start of a line: the escape is special */
@@ -129,20 +130,20 @@ escape_help(const struct escape *e, struct buf *out)
 	};
 
 	if (e->ch < 0x20 || e->ch == 0x7f)
-		snprintf(ch, sizeof ch, "^%c", e->ch == 0x7f ? '?' :
+		fmt_buf(ch, sizeof ch, "^%c", e->ch == 0x7f ? '?' :
 		    e->ch + '@');
 	else
-		snprintf(ch, sizeof ch, "%c", e->ch);
-	snprintf(line, sizeof line, "\r\nSupported escape sequences:\r\n");
+		fmt_buf(ch, sizeof ch, "%c", e->ch);
+	fmt_buf(line, sizeof line, "\r\nSupported escape sequences:\r\n");
 	buf_put(out, line, strlen(line));
 	for (i = 0; i < sizeof help / sizeof help[0]; i++) {
 		if (help[i][0] != NULL && help[i][0][0] == 'r' && !e->remote)
 			continue;
-		snprintf(line, sizeof line, " %s%s - %s\r\n", ch,
+		fmt_buf(line, sizeof line, " %s%s - %s\r\n", ch,
 		    help[i][0] != NULL ? help[i][0] : ch, help[i][1]);
 		buf_put(out, line, strlen(line));
 	}
-	snprintf(line, sizeof line, "(Escapes are recognised only after "
+	fmt_buf(line, sizeof line, "(Escapes are recognised only after "
 	    "Enter.)\r\n");
 	buf_put(out, line, strlen(line));
 }

@@ -21,6 +21,7 @@
 
 #include "buf.h"
 #include "compat.h"
+#include "fmt.h"
 #include "host.h"
 #include "log.h"
 #include "logind.h"
@@ -427,7 +428,7 @@ host_accept(struct host *h)
 		return 0;
 	c = h->conns[i];
 	if (compat_peer_uid(fd, &uid) == -1 || uid != getuid()) {
-		snprintf(msg, sizeof msg, "permission denied: session %s "
+		fmt_buf(msg, sizeof msg, "permission denied: session %s "
 		    "belongs to uid %ld", h->name, (long)getuid());
 		host_conn_error(h, c, ERR_DENIED, msg);
 	}
@@ -439,7 +440,7 @@ static void
 host_info(struct host *h, struct msg_info *m)
 {
 	memset(m, 0, sizeof *m);
-	snprintf(m->name, sizeof m->name, "%s", h->name);
+	fmt_buf(m->name, sizeof m->name, "%s", h->name);
 	m->host_pid = (uint32_t)getpid();
 	m->pid = (uint32_t)h->pid;
 	m->created = h->created;
@@ -450,7 +451,7 @@ host_info(struct host *h, struct msg_info *m)
 	m->exited = h->exited != 0;
 	m->active = h->active;
 	m->ttl = h->ttl;
-	snprintf(m->command, sizeof m->command, "%s", h->command);
+	fmt_buf(m->command, sizeof m->command, "%s", h->command);
 	/* ls must not wait for a model that is catching up with a flood. */
 	model_title(h->model, m->title, sizeof m->title);
 }
@@ -642,7 +643,7 @@ host_attach(struct host *h, struct conn *c, const struct msg_hello *m)
 	w.rows = h->rows;
 	w.cols = h->cols;
 	w.flags = repaint ? WELCOME_SCREEN : 0;
-	snprintf(w.name, sizeof w.name, "%s", h->name);
+	fmt_buf(w.name, sizeof w.name, "%s", h->name);
 	log_debug("attached: resume %u from %llu, skipped %llu%s", w.resume,
 	    (unsigned long long)w.out_start, (unsigned long long)w.skipped,
 	    repaint ? ", repainted" : "");
@@ -695,7 +696,7 @@ host_notice(char *notices, const char *line)
 {
 	size_t	 len = strlen(notices);
 
-	snprintf(notices + len, HOST_NOTICES - len, "%s%s",
+	fmt_buf(notices + len, HOST_NOTICES - len, "%s%s",
 	    len > 0 ? "\n" : "", line);
 }
 
@@ -862,7 +863,7 @@ host_hello(struct host *h, struct conn *c, uint8_t type, struct reader *r)
 		return -1;
 	}
 	if ((e = proto_get_hello(r, &m)) == PROTO_ERR_VERSION) {
-		snprintf(msg, sizeof msg, "protocol version mismatch: this "
+		fmt_buf(msg, sizeof msg, "protocol version mismatch: this "
 		    "session speaks version %d, the client speaks version %u; "
 		    "use matching tether versions", PROTO_MAJOR, m.major);
 		host_conn_error(h, c, ERR_VERSION, msg);
@@ -1859,10 +1860,10 @@ host_main(const struct host_opts *o, int lfd, int ready)
 	h.command = pty_command_line(o->argv);
 	buf_init(&h.input, INPUT_MAX);
 	ring_init(&h.ring, o->ring_size);
-	snprintf(h.notices, sizeof h.notices, "%s", host_early_notice);
+	fmt_buf(h.notices, sizeof h.notices, "%s", host_early_notice);
 	if (outlog_open(&h.log, o->name, o->log_size, why, sizeof why) == -1) {
 		log_debug("no output log: %s", why);
-		snprintf(msg, sizeof msg, "no output log for session %s: %s",
+		fmt_buf(msg, sizeof msg, "no output log for session %s: %s",
 		    o->name, why);
 		host_notice(h.notices, msg);
 	}
@@ -1883,7 +1884,7 @@ host_main(const struct host_opts *o, int lfd, int ready)
 	h.model = model_start(&h.ring, h.screen);
 	/* Ready: a NUL, then the notices, for a creator that does not attach. */
 	msg[0] = '\0';
-	snprintf(msg + 1, sizeof msg - 1, "%s", h.notices);
+	fmt_buf(msg + 1, sizeof msg - 1, "%s", h.notices);
 	compat_ignore(write(ready, msg, strlen(msg + 1) + 1));
 	close(ready);
 	log_debug("session %s: pid %ld, ring %zu bytes", h.name, (long)h.pid,
@@ -1923,19 +1924,19 @@ host_create(const struct host_opts *o, int lockfd, char *why, size_t size)
 	if ((lfd = sock_listen(o->dir, o->name, why, size)) == -1)
 		return -1;
 	if ((cfd = sock_connect(o->dir, o->name)) == -1) {
-		snprintf(why, size, "cannot connect to new session %s: %s",
+		fmt_buf(why, size, "cannot connect to new session %s: %s",
 		    o->name, strerror(errno));
 		close(lfd);
 		sock_unlink(o->dir, o->name);
 		return -1;
 	}
 	if (pipe(pfd) == -1) {
-		snprintf(why, size, "pipe: %s", strerror(errno));
+		fmt_buf(why, size, "pipe: %s", strerror(errno));
 		goto fail;
 	}
 	fflush(NULL);
 	if ((pid = fork()) == -1) {
-		snprintf(why, size, "fork: %s", strerror(errno));
+		fmt_buf(why, size, "fork: %s", strerror(errno));
 		close(pfd[0]);
 		close(pfd[1]);
 		goto fail;
@@ -1966,15 +1967,15 @@ host_create(const struct host_opts *o, int lockfd, char *why, size_t size)
 	if (n >= 1 && msg[0] == '\0') {
 		/* Notices, if any: for a caller that does not attach. */
 		msg[n] = '\0';
-		snprintf(why, size, "%s", msg + 1);
+		fmt_buf(why, size, "%s", msg + 1);
 		return cfd;
 	}
 	close(cfd);
 	if (n <= 0)
-		snprintf(why, size, "the session host failed to start");
+		fmt_buf(why, size, "the session host failed to start");
 	else {
 		msg[n] = '\0';
-		snprintf(why, size, "%s", msg);
+		fmt_buf(why, size, "%s", msg);
 	}
 	return -1;
 fail:

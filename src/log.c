@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "log.h"
 #include "tether.h"
 
@@ -49,7 +50,7 @@ log_close(void)
 void
 log_setname(const char *name)
 {
-	snprintf(log_name, sizeof log_name, "%s", name);
+	fmt_buf(log_name, sizeof log_name, "%s", name);
 }
 
 /* Run this before exiting on a fatal error (the client restores the tty). */
@@ -109,7 +110,7 @@ fatal(const char *fmt, ...)
 	va_list	 ap;
 	char	 why[128];
 
-	snprintf(why, sizeof why, "%s", strerror(errno));
+	fmt_buf(why, sizeof why, "%s", strerror(errno));
 	va_start(ap, fmt);
 	log_vfatal(fmt, ap, why);
 }

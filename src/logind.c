@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fmt.h"
 #include "log.h"
 #include "logind.h"
 #include "xmalloc.h"
@@ -122,7 +123,7 @@ logind_conf_kills(const char *root)
 	int		 kills = -1;
 
 	for (i = 0; i < LOGIND_NDIRS; i++) {
-		snprintf(path, sizeof path, "%s/%s/logind.conf", root,
+		fmt_buf(path, sizeof path, "%s/%s/logind.conf", root,
 		    logind_dirs[i]);
 		if (access(path, R_OK) == 0) {
 			logind_conf_file(path, &kills);
@@ -130,7 +131,7 @@ logind_conf_kills(const char *root)
 		}
 	}
 	for (i = 0; i < LOGIND_NDIRS; i++) {
-		snprintf(path, sizeof path, "%s/%s/logind.conf.d", root,
+		fmt_buf(path, sizeof path, "%s/%s/logind.conf.d", root,
 		    logind_dirs[i]);
 		if ((d = opendir(path)) == NULL)
 			continue;
@@ -270,14 +271,14 @@ logind_move(const char *name)
 	int		 tries;
 
 	/* Unit names allow letters, digits and :_.- only. */
-	snprintf(unit, sizeof unit, "tether-%s-%ld.scope", name,
+	fmt_buf(unit, sizeof unit, "tether-%s-%ld.scope", name,
 	    (long)getpid());
 	for (i = 0; unit[i] != '\0'; i++) {
 		if (!isalnum((unsigned char)unit[i]) &&
 		    strchr(":_.-", unit[i]) == NULL)
 			unit[i] = '_';
 	}
-	snprintf(pid, sizeof pid, "%ld", (long)getpid());
+	fmt_buf(pid, sizeof pid, "%ld", (long)getpid());
 	if (logind_run(argv, out, sizeof out) != 0) {
 		log_debug("logind: StartTransientUnit %s failed", unit);
 		return -1;
@@ -302,7 +303,7 @@ logind_lingers(void)
 
 	if ((pw = getpwuid(getuid())) == NULL)
 		return 0;
-	snprintf(path, sizeof path, "/var/lib/systemd/linger/%s", pw->pw_name);
+	fmt_buf(path, sizeof path, "/var/lib/systemd/linger/%s", pw->pw_name);
 	return access(path, F_OK) == 0;
 }
 
@@ -323,14 +324,14 @@ logind_protect(const char *name, char *why, size_t size)
 	if (!logind_kills())
 		return 0;
 	if (logind_move(name) == -1) {
-		snprintf(why, size, "systemd-logind kills your processes at "
+		fmt_buf(why, size, "systemd-logind kills your processes at "
 		    "logout and no systemd user manager took session %s: it "
 		    "ends when you log out (fix: loginctl enable-linger)",
 		    name);
 		return 1;
 	}
 	if (!logind_lingers()) {
-		snprintf(why, size, "systemd-logind kills your processes at "
+		fmt_buf(why, size, "systemd-logind kills your processes at "
 		    "logout: session %s ends once your last login does (fix: "
 		    "loginctl enable-linger)", name);
 		return 1;

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "compat.h"
+#include "fmt.h"
 #include "log.h"
 #include "model.h"
 #include "proto.h"
@@ -155,7 +156,7 @@ model_main(void *arg)
 				n = MODEL_CHUNK;
 			screen_feed(m->screen, m->data + at, n);
 		}
-		snprintf(title, sizeof title, "%s", screen_title(m->screen));
+		fmt_buf(title, sizeof title, "%s", screen_title(m->screen));
 		pthread_mutex_unlock(&m->busy);
 
 		pthread_mutex_lock(&m->wake);
@@ -369,7 +370,7 @@ void
 model_title(struct model *m, char *buf, size_t size)
 {
 	pthread_mutex_lock(&m->wake);
-	snprintf(buf, size, "%s", m->title);
+	fmt_buf(buf, size, "%s", m->title);
 	pthread_mutex_unlock(&m->wake);
 }
 

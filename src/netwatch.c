@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "compat.h"
+#include "fmt.h"
 #include "log.h"
 #include "netwatch.h"
 
@@ -92,13 +93,13 @@ netwatch_fds(pid_t pid, unsigned long *ino, size_t *count, size_t max)
 	struct dirent	*e;
 	ssize_t		 n;
 
-	snprintf(dir, sizeof dir, "/proc/%ld/fd", (long)pid);
+	fmt_buf(dir, sizeof dir, "/proc/%ld/fd", (long)pid);
 	if ((d = opendir(dir)) == NULL)
 		return;
 	while (*count < max && (e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		fmt_buf(path, sizeof path, "%s/%s", dir, e->d_name);
 		if ((n = readlink(path, link, sizeof link - 1)) <= 0)
 			continue;
 		link[n] = '\0';
@@ -122,7 +123,7 @@ netwatch_sockets(pid_t pid, unsigned long *ino, size_t max)
 	size_t		 count = 0;
 
 	netwatch_fds(pid, ino, &count, max);
-	snprintf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid,
+	fmt_buf(path, sizeof path, "/proc/%ld/task/%ld/children", (long)pid,
 	    (long)pid);
 	if ((f = fopen(path, "r")) == NULL)
 		return count;

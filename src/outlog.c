@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "compat.h"
+#include "fmt.h"
 #include "log.h"
 #include "outlog.h"
 #include "safedir.h"
@@ -30,22 +31,22 @@ outlog_dir(char *out, size_t len, char *why, size_t size)
 
 	if (state != NULL && state[0] == '/') {
 		(void)mkdir(state, 0700);
-		n = snprintf(out, len, "%s/tether", state);
+		n = fmt_buf(out, len, "%s/tether", state);
 	} else if ((home = getenv("HOME")) != NULL && home[0] == '/') {
-		n = snprintf(out, len, "%s/.local", home);
+		n = fmt_buf(out, len, "%s/.local", home);
 		if (n > 0 && (size_t)n < len)
 			(void)mkdir(out, 0700);
-		n = snprintf(out, len, "%s/.local/state", home);
+		n = fmt_buf(out, len, "%s/.local/state", home);
 		if (n > 0 && (size_t)n < len)
 			(void)mkdir(out, 0700);
-		n = snprintf(out, len, "%s/.local/state/tether", home);
+		n = fmt_buf(out, len, "%s/.local/state/tether", home);
 	} else {
-		snprintf(why, size, "no log directory: neither XDG_STATE_HOME "
+		fmt_buf(why, size, "no log directory: neither XDG_STATE_HOME "
 		    "nor HOME is set");
 		return -1;
 	}
 	if (n < 0 || (size_t)n >= len) {
-		snprintf(why, size, "log directory path is too long");
+		fmt_buf(why, size, "log directory path is too long");
 		return -1;
 	}
 	return safedir_open(out, "log directory", why, size);
@@ -97,7 +98,7 @@ outlog_open(struct outlog *l, const char *name, size_t limit, char *why,
 	l->limit = limit;
 	(void)unlinkat(l->dirfd, l->old, 0);
 	if ((l->fd = outlog_file(l->dirfd, l->path, 1)) == -1) {
-		snprintf(why, size, "cannot create %s/%s: %s", dir, l->path,
+		fmt_buf(why, size, "cannot create %s/%s: %s", dir, l->path,
 		    strerror(errno));
 		outlog_close(l);
 		return -1;
@@ -112,7 +113,7 @@ outlog_note(struct outlog *l, const char *what)
 	char	 line[200];
 	int	 n;
 
-	n = snprintf(line, sizeof line, "\r\n[tether: %s]\r\n", what);
+	n = fmt_buf(line, sizeof line, "\r\n[tether: %s]\r\n", what);
 	if (n > 0 && write(l->fd, line, (size_t)n) == n)
 		l->size += (uint64_t)n;
 }
@@ -129,7 +130,7 @@ outlog_pause(struct outlog *l, int err, uint64_t now)
 	off_t	 end;
 	int	 n;
 
-	n = snprintf(what, sizeof what, "the log is paused here: %s; "
+	n = fmt_buf(what, sizeof what, "the log is paused here: %s; "
 	    "output from here on is missing until it resumes", strerror(err));
 	end = lseek(l->fd, 0, SEEK_END);
 	if (n > 0 && end != -1 && end >= n + 13 &&
@@ -163,7 +164,7 @@ outlog_write(struct outlog *l, const void *data, size_t len, uint64_t now)
 			l->lost += len;
 			return;
 		}
-		snprintf(what, sizeof what, "the log was paused (a write "
+		fmt_buf(what, sizeof what, "the log was paused (a write "
 		    "failed); %llu bytes of output are missing here",
 		    (unsigned long long)l->lost);
 		outlog_note(l, what);

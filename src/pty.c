@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "compat.h"
+#include "fmt.h"
 #include "pty.h"
 #include "xmalloc.h"
 
@@ -116,20 +117,20 @@ pty_spawn(const struct pty_spec *spec, pid_t *pid, char *why, size_t size)
 	if ((master = posix_openpt(O_RDWR | O_NOCTTY)) == -1 ||
 	    grantpt(master) == -1 || unlockpt(master) == -1 ||
 	    compat_ptsname(master, slave, sizeof slave) == -1) {
-		snprintf(why, size, "cannot open a pty: %s", strerror(errno));
+		fmt_buf(why, size, "cannot open a pty: %s", strerror(errno));
 		return -1;
 	}
 	compat_set_cloexec(master);
 	pty_resize(master, spec->rows, spec->cols);
 	if (pipe(pfd) == -1) {
-		snprintf(why, size, "pipe: %s", strerror(errno));
+		fmt_buf(why, size, "pipe: %s", strerror(errno));
 		close(master);
 		return -1;
 	}
 	compat_set_cloexec(pfd[0]);
 	compat_set_cloexec(pfd[1]);
 	if ((*pid = fork()) == -1) {
-		snprintf(why, size, "fork: %s", strerror(errno));
+		fmt_buf(why, size, "fork: %s", strerror(errno));
 		close(master);
 		close(pfd[0]);
 		close(pfd[1]);
@@ -146,7 +147,7 @@ pty_spawn(const struct pty_spec *spec, pid_t *pid, char *why, size_t size)
 	while (n == -1 && errno == EINTR);
 	close(pfd[0]);
 	if (n == (ssize_t)sizeof e) {
-		snprintf(why, size, "cannot run %s: %s",
+		fmt_buf(why, size, "cannot run %s: %s",
 		    spec->argv != NULL && spec->argv[0] != NULL ?
 		    spec->argv[0] : pty_shell(), strerror(e));
 		waitpid(*pid, NULL, 0);

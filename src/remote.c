@@ -16,6 +16,7 @@
 #include "config.h"
 #include "duration.h"
 #include "deploy.h"
+#include "fmt.h"
 #include "log.h"
 #include "netwatch.h"
 #include "sock.h"
@@ -217,13 +218,13 @@ remote_settle(struct remote *r)
 	if (CONFIG_ISSET(s, CONFIG_TIMEOUT))
 		r->timeout_ms = s->timeout * 1000;
 	if (CONFIG_ISSET(s, CONFIG_RING))
-		snprintf(r->ring, sizeof r->ring, "%zu", s->ring_size);
+		fmt_buf(r->ring, sizeof r->ring, "%zu", s->ring_size);
 	if (CONFIG_ISSET(s, CONFIG_LOG_SIZE))
-		snprintf(r->log_size, sizeof r->log_size, "%zu", s->log_size);
+		fmt_buf(r->log_size, sizeof r->log_size, "%zu", s->log_size);
 	if (CONFIG_ISSET(s, CONFIG_HISTORY))
-		snprintf(r->history, sizeof r->history, "%zu", s->history);
+		fmt_buf(r->history, sizeof r->history, "%zu", s->history);
 	if (s->ttl != 0)
-		snprintf(r->ttl, sizeof r->ttl, "%us", (unsigned)s->ttl);
+		fmt_buf(r->ttl, sizeof r->ttl, "%us", (unsigned)s->ttl);
 }
 
 /*
@@ -277,24 +278,24 @@ remote_default_name(struct remote *r)
 	size_t		 i, hl, il;
 
 	if (gethostname(host, sizeof host) == -1)
-		snprintf(host, sizeof host, "local");
+		fmt_buf(host, sizeof host, "local");
 	host[sizeof host - 1] = '\0';
 	host[strcspn(host, ".")] = '\0';
 	host[24] = '\0';
 	id[0] = '\0';
 	for (i = 0; i < sizeof vars / sizeof vars[0] && id[0] == '\0'; i++) {
 		if ((v = getenv(vars[i][0])) != NULL && *v != '\0')
-			snprintf(id, sizeof id, "%s%s", vars[i][1], v);
+			fmt_buf(id, sizeof id, "%s%s", vars[i][1], v);
 	}
 	if (id[0] == '\0' && (tty = ttyname(STDIN_FILENO)) != NULL)
-		snprintf(id, sizeof id, "%s", strncmp(tty, "/dev/", 5) == 0 ?
+		fmt_buf(id, sizeof id, "%s", strncmp(tty, "/dev/", 5) == 0 ?
 		    tty + 5 : tty);
 	if (id[0] == '\0')
-		snprintf(id, sizeof id, "default");
+		fmt_buf(id, sizeof id, "default");
 	if (strlen(host) + 1 + strlen(id) > SOCK_NAME_MAX) {
 		for (v = id; *v != '\0'; v++)
 			h = (h ^ (uint8_t)*v) * 1099511628211ULL;
-		snprintf(id, sizeof id, "%016llx", (unsigned long long)h);
+		fmt_buf(id, sizeof id, "%016llx", (unsigned long long)h);
 	}
 	/* HOST-ID, cut to fit (the check above keeps it whole in practice). */
 	hl = strlen(host);
@@ -457,11 +458,11 @@ static void
 remote_notether(const struct remote *r, char *why, size_t size)
 {
 	if (r->tether_given)
-		snprintf(why, size, "tether: no tether on %s (%s not found); "
+		fmt_buf(why, size, "tether: no tether on %s (%s not found); "
 		    "install it there or give its path with --remote-tether",
 		    r->ssh.host, r->ssh.remote_tether);
 	else
-		snprintf(why, size, "tether: no tether on %s (not in PATH nor "
+		fmt_buf(why, size, "tether: no tether on %s (not in PATH nor "
 		    "in ~/.local/bin); run tether --install %s, or give its "
 		    "path with --remote-tether", r->ssh.host, r->ssh.host);
 }
@@ -486,7 +487,7 @@ remote_lost(void *arg, int final, char *why, size_t size)
 	    r->conn.err);
 	switch (kind) {
 	case SSH_FAIL_AUTH:
-		snprintf(why, size, "tether: %s", r->conn.err);
+		fmt_buf(why, size, "tether: %s", r->conn.err);
 		return EXIT_AUTH;
 	case SSH_FAIL_NOTETHER:
 		/* The first connection, at a terminal: remote_offer asks. */
@@ -502,20 +503,20 @@ remote_lost(void *arg, int final, char *why, size_t size)
 	case SSH_FAIL_NETWORK:
 		if (!final)
 			return 0;	/* the network may come back */
-		snprintf(why, size, "tether: cannot connect to %s: %s",
+		fmt_buf(why, size, "tether: cannot connect to %s: %s",
 		    r->ssh.host, r->conn.err[0] != '\0' ? r->conn.err :
 		    "ssh failed");
 		return EXIT_CONNECT;
 	}
 	if (status == EXIT_NOSESSION && !final) {
-		snprintf(why, size, "tether: session %s on %s has ended",
+		fmt_buf(why, size, "tether: session %s on %s has ended",
 		    r->name, r->ssh.host);
 		return EXIT_NOSESSION;
 	}
 	if (status == 0 || (!final && strncmp(r->conn.err, "tether: ", 8)
 	    != 0))
 		return 0;
-	snprintf(why, size, "%s", r->conn.err[0] != '\0' ? r->conn.err :
+	fmt_buf(why, size, "%s", r->conn.err[0] != '\0' ? r->conn.err :
 	    "tether: the remote tether failed");
 	return status > 0 ? status : EXIT_ERROR;
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "compat.h"
+#include "fmt.h"
 #include "safedir.h"
 
 /*
@@ -26,24 +27,24 @@ safedir_parent(const char *path, const char *what, char *why, size_t size)
 		return 0;
 	len = slash == path ? 1 : (size_t)(slash - path);
 	if (len >= sizeof parent) {
-		snprintf(why, size, "%s path %s is too long", what, path);
+		fmt_buf(why, size, "%s path %s is too long", what, path);
 		return -1;
 	}
 	memcpy(parent, path, len);
 	parent[len] = '\0';
 	if (stat(parent, &sb) == -1) {
-		snprintf(why, size, "%s: %s", parent, strerror(errno));
+		fmt_buf(why, size, "%s: %s", parent, strerror(errno));
 		return -1;
 	}
 	if (sb.st_uid != getuid() && sb.st_uid != 0) {
-		snprintf(why, size, "unsafe %s %s: its parent %s is owned by "
+		fmt_buf(why, size, "unsafe %s %s: its parent %s is owned by "
 		    "uid %ld, not by you (uid %ld)", what, path, parent,
 		    (long)sb.st_uid, (long)getuid());
 		return -1;
 	}
 	/* Like /tmp, a shared parent is safe only with the sticky bit. */
 	if ((sb.st_mode & 022) != 0 && (sb.st_mode & S_ISVTX) == 0) {
-		snprintf(why, size, "unsafe %s %s: its parent %s (mode %04o) "
+		fmt_buf(why, size, "unsafe %s %s: its parent %s (mode %04o) "
 		    "lets others replace it; run chmod go-w %s", what, path,
 		    parent, (unsigned)(sb.st_mode & 07777), parent);
 		return -1;
@@ -59,17 +60,17 @@ safedir_check(int fd, const char *path, const char *what, char *why,
 	struct stat	 sb;
 
 	if (fstat(fd, &sb) == -1) {
-		snprintf(why, size, "%s: %s", path, strerror(errno));
+		fmt_buf(why, size, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (sb.st_uid != getuid()) {
-		snprintf(why, size, "unsafe %s %s: owned by uid %ld, not by "
+		fmt_buf(why, size, "unsafe %s %s: owned by uid %ld, not by "
 		    "you (uid %ld); remove it", what, path, (long)sb.st_uid,
 		    (long)getuid());
 		return -1;
 	}
 	if ((sb.st_mode & 077) != 0) {
-		snprintf(why, size, "unsafe %s %s: mode %04o lets others in; "
+		fmt_buf(why, size, "unsafe %s %s: mode %04o lets others in; "
 		    "run chmod 700 %s", what, path,
 		    (unsigned)(sb.st_mode & 07777), path);
 		return -1;
@@ -91,7 +92,7 @@ safedir_open(const char *path, const char *what, char *why, size_t size)
 	if (safedir_parent(path, what, why, size) == -1)
 		return -1;
 	if (mkdir(path, 0700) == -1 && errno != EEXIST) {
-		snprintf(why, size, "cannot create %s %s: %s", what, path,
+		fmt_buf(why, size, "cannot create %s %s: %s", what, path,
 		    strerror(errno));
 		return -1;
 	}
@@ -99,13 +100,13 @@ safedir_open(const char *path, const char *what, char *why, size_t size)
 	    O_CLOEXEC);
 	if (fd == -1) {
 		if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode))
-			snprintf(why, size, "unsafe %s %s: it is a symbolic "
+			fmt_buf(why, size, "unsafe %s %s: it is a symbolic "
 			    "link; remove it", what, path);
 		else if (errno == ENOTDIR)
-			snprintf(why, size, "unsafe %s %s: not a directory; "
+			fmt_buf(why, size, "unsafe %s %s: not a directory; "
 			    "remove it", what, path);
 		else
-			snprintf(why, size, "%s: %s", path, strerror(errno));
+			fmt_buf(why, size, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (safedir_check(fd, path, what, why, size) == -1) {

@@ -20,6 +20,7 @@
 #include <vterm.h>
 
 #include "compat.h"
+#include "fmt.h"
 #include "log.h"
 #include "proto.h"
 #include "screen.h"
@@ -327,7 +328,7 @@ put_fmt(struct buf *b, const char *fmt, int a, int c)
 	char	 tmp[64];
 	int	 n;
 
-	n = snprintf(tmp, sizeof tmp, fmt, a, c);
+	n = fmt_buf(tmp, sizeof tmp, fmt, a, c);
 	if (n > 0 && (size_t)n < sizeof tmp)
 		buf_put(b, tmp, (size_t)n);
 }
@@ -387,16 +388,16 @@ put_color(struct buf *b, const VTermColor *col, int base)
 		return;
 	if (VTERM_COLOR_IS_INDEXED(col)) {
 		if (col->indexed.idx < 8)
-			n = snprintf(tmp, sizeof tmp, ";%d",
+			n = fmt_buf(tmp, sizeof tmp, ";%d",
 			    base + col->indexed.idx);
 		else if (col->indexed.idx < 16)
-			n = snprintf(tmp, sizeof tmp, ";%d",
+			n = fmt_buf(tmp, sizeof tmp, ";%d",
 			    base + 60 + col->indexed.idx - 8);
 		else
-			n = snprintf(tmp, sizeof tmp, ";%d;5;%d", base + 8,
+			n = fmt_buf(tmp, sizeof tmp, ";%d;5;%d", base + 8,
 			    col->indexed.idx);
 	} else
-		n = snprintf(tmp, sizeof tmp, ";%d;2;%d;%d;%d", base + 8,
+		n = fmt_buf(tmp, sizeof tmp, ";%d;2;%d;%d;%d", base + 8,
 		    col->rgb.red, col->rgb.green, col->rgb.blue);
 	if (n > 0 && (size_t)n < sizeof tmp)
 		buf_put(b, tmp, (size_t)n);
@@ -1847,7 +1848,7 @@ scan_modes(struct screen *s)
 		if ((sub & (1u << i)) || params[i] < 0 ||
 		    (i + 1 < n && (sub & (1u << (i + 1)))))
 			continue;
-		len = snprintf(seq, sizeof seq, "\033[%s%d%c", priv,
+		len = fmt_buf(seq, sizeof seq, "\033[%s%d%c", priv,
 		    params[i], final);
 		scan(s, (uint8_t *)seq, (size_t)len);
 	}
@@ -2355,7 +2356,7 @@ screen_resize(struct screen *s, uint16_t rows, uint16_t cols)
 	 */
 	s->modes.top = s->modes.bottom = 0;
 	vterm_state_get_cursorpos(s->state, &pos);
-	n = snprintf(seq, sizeof seq, "\033[r\033[%d;%dH", pos.row + 1,
+	n = fmt_buf(seq, sizeof seq, "\033[r\033[%d;%dH", pos.row + 1,
 	    pos.col + 1);
 	vterm_input_write(s->vt, seq, (size_t)n);
 }

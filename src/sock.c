@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "compat.h"
+#include "fmt.h"
 #include "safedir.h"
 #include "sock.h"
 
@@ -27,16 +28,16 @@ sock_name_check(const char *name, char *why, size_t size)
 	size_t		 len = strlen(name);
 
 	if (len == 0) {
-		snprintf(why, size, "session name is empty");
+		fmt_buf(why, size, "session name is empty");
 		return -1;
 	}
 	if (len > SOCK_NAME_MAX) {
-		snprintf(why, size, "session name is longer than %d bytes",
+		fmt_buf(why, size, "session name is longer than %d bytes",
 		    SOCK_NAME_MAX);
 		return -1;
 	}
 	if (name[0] == '.' || name[0] == '-') {
-		snprintf(why, size, "session name may not start with '%c'",
+		fmt_buf(why, size, "session name may not start with '%c'",
 		    name[0]);
 		return -1;
 	}
@@ -44,7 +45,7 @@ sock_name_check(const char *name, char *why, size_t size)
 		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		    (*p >= '0' && *p <= '9') || strchr("._-+@:=,", *p) != NULL)
 			continue;
-		snprintf(why, size, "session name may contain only letters, "
+		fmt_buf(why, size, "session name may contain only letters, "
 		    "digits and ._-+@:=,");
 		return -1;
 	}
@@ -62,11 +63,11 @@ sock_dir(char *out, size_t len, char *why, size_t size)
 	int		 n, fd;
 
 	if (xdg != NULL && xdg[0] == '/')
-		n = snprintf(out, len, "%s/tether", xdg);
+		n = fmt_buf(out, len, "%s/tether", xdg);
 	else
-		n = snprintf(out, len, "/tmp/tether-%ld", (long)getuid());
+		n = fmt_buf(out, len, "/tmp/tether-%ld", (long)getuid());
 	if (n < 0 || (size_t)n >= len) {
-		snprintf(why, size, "socket directory path is too long");
+		fmt_buf(why, size, "socket directory path is too long");
 		return -1;
 	}
 	/*
@@ -88,7 +89,7 @@ sock_addr(const char *dir, const char *name, struct sockaddr_un *sa)
 
 	memset(sa, 0, sizeof *sa);
 	sa->sun_family = AF_UNIX;
-	n = snprintf(sa->sun_path, sizeof sa->sun_path, "%s/%s", dir, name);
+	n = fmt_buf(sa->sun_path, sizeof sa->sun_path, "%s/%s", dir, name);
 	if (n < 0 || (size_t)n >= sizeof sa->sun_path) {
 		errno = ENAMETOOLONG;
 		return -1;
@@ -132,18 +133,18 @@ sock_listen(const char *dir, const char *name, char *why, size_t size)
 	int			 fd;
 
 	if (sock_addr(dir, name, &sa) == -1) {
-		snprintf(why, size, "socket path %s/%s is too long", dir, name);
+		fmt_buf(why, size, "socket path %s/%s is too long", dir, name);
 		return -1;
 	}
 	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1) {
-		snprintf(why, size, "socket: %s", strerror(errno));
+		fmt_buf(why, size, "socket: %s", strerror(errno));
 		return -1;
 	}
 	compat_set_cloexec(fd);
 	mask = umask(0177);
 	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) == -1 ||
 	    listen(fd, 16) == -1) {
-		snprintf(why, size, "cannot listen on %s: %s", sa.sun_path,
+		fmt_buf(why, size, "cannot listen on %s: %s", sa.sun_path,
 		    strerror(errno));
 		umask(mask);
 		close(fd);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "compat.h"
+#include "fmt.h"
 #include "log.h"
 #include "ssh.h"
 #include "xmalloc.h"
@@ -45,13 +46,13 @@ ssh_check_host(const char *arg, char *why, size_t size)
 	host = at != NULL ? at + 1 : arg;
 	ssh_visible(arg, vis, sizeof vis);
 	if (*arg == '-' || *host == '-' || *host == '\0' || at == arg) {
-		snprintf(why, size, "invalid host '%s'", vis);
+		fmt_buf(why, size, "invalid host '%s'", vis);
 		return -1;
 	}
 	for (p = arg; p < host - (at != NULL); p++) {
 		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 		    "0123456789._-", *p) == NULL) {
-			snprintf(why, size, "invalid user name in '%s'", vis);
+			fmt_buf(why, size, "invalid user name in '%s'", vis);
 			return -1;
 		}
 	}
@@ -59,12 +60,12 @@ ssh_check_host(const char *arg, char *why, size_t size)
 		if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 		    "0123456789._-:%[]", *p) == NULL) {
 			ssh_visible(host, vis, sizeof vis);
-			snprintf(why, size, "invalid host name '%s'", vis);
+			fmt_buf(why, size, "invalid host name '%s'", vis);
 			return -1;
 		}
 	}
 	if (strlen(arg) > 255) {
-		snprintf(why, size, "host name too long");
+		fmt_buf(why, size, "host name too long");
 		return -1;
 	}
 	return 0;
@@ -186,11 +187,11 @@ ssh_spawn(const struct ssh_opts *o, const char *remote, int batch,
 	memset(c, 0, sizeof *c);
 	c->fd = c->errfd = -1;
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1) {
-		snprintf(why, size, "socketpair: %s", strerror(errno));
+		fmt_buf(why, size, "socketpair: %s", strerror(errno));
 		return -1;
 	}
 	if (pipe(ep) == -1) {
-		snprintf(why, size, "pipe: %s", strerror(errno));
+		fmt_buf(why, size, "pipe: %s", strerror(errno));
 		close(sv[0]);
 		close(sv[1]);
 		return -1;
@@ -210,7 +211,7 @@ ssh_spawn(const struct ssh_opts *o, const char *remote, int batch,
 	close(sv[1]);
 	close(ep[1]);
 	if (c->pid == -1) {
-		snprintf(why, size, "fork: %s", strerror(errno));
+		fmt_buf(why, size, "fork: %s", strerror(errno));
 		close(sv[0]);
 		close(ep[0]);
 		return -1;

@@ -22,6 +22,7 @@
 #include "dial.h"
 #include "duration.h"
 #include "escape.h"
+#include "fmt.h"
 #include "host.h"
 #include "log.h"
 #include "outlog.h"
@@ -242,19 +243,19 @@ open_session(struct local *l, int create, int *created, char *why,
 	if ((fd = sock_connect(l->dir, l->name)) != -1)
 		return fd;
 	if (errno != ENOENT && errno != ECONNREFUSED) {
-		snprintf(why, size, "cannot connect to session %s: %s",
+		fmt_buf(why, size, "cannot connect to session %s: %s",
 		    l->name, strerror(errno));
 		return -1;
 	}
 	if (!create) {
-		snprintf(why, size, "no session %s", l->name);
+		fmt_buf(why, size, "no session %s", l->name);
 		errno = ENOENT;
 		return -1;
 	}
 	/* Counted outside the lock: each session may take a while to answer. */
 	l->others = count_detached(l->dir, l->name);
 	if ((lock = sock_lock(l->dir)) == -1) {
-		snprintf(why, size, "cannot lock %s: %s", l->dir,
+		fmt_buf(why, size, "cannot lock %s: %s", l->dir,
 		    strerror(errno));
 		return -1;
 	}
@@ -544,7 +545,7 @@ format_time(uint64_t t, char *out, size_t len)
 	struct tm	*tm;
 
 	if (t == 0 || (tm = localtime(&tt)) == NULL)
-		snprintf(out, len, "-");
+		fmt_buf(out, len, "-");
 	else
 		strftime(out, len, "%Y-%m-%d %H:%M:%S", tm);
 }
@@ -573,8 +574,8 @@ query_session(const char *dir, const char *name, struct msg_info *m)
 	close(fd);
 	if (r != 1) {
 		memset(m, 0, sizeof *m);
-		snprintf(m->name, sizeof m->name, "%s", name);
-		snprintf(m->command, sizeof m->command, "(not responding)");
+		fmt_buf(m->name, sizeof m->name, "%s", name);
+		fmt_buf(m->command, sizeof m->command, "(not responding)");
 	}
 	return 0;
 }
@@ -602,7 +603,7 @@ list_names(const char *dir, char ***names)
 	while ((e = readdir(d)) != NULL) {
 		if (sock_name_check(e->d_name, why, sizeof why) == -1)
 			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		fmt_buf(path, sizeof path, "%s/%s", dir, e->d_name);
 		if (lstat(path, &sb) == -1 || !S_ISSOCK(sb.st_mode))
 			continue;
 		*names = xreallocarray(*names, n + 1, sizeof **names);
@@ -678,7 +679,7 @@ static void
 format_idle(const struct msg_info *m, time_t now, char *out, size_t len)
 {
 	if (m->active == 0)
-		snprintf(out, len, "-");
+		fmt_buf(out, len, "-");
 	else
 		duration_format(now > (time_t)m->active ?
 		    (uint64_t)now - m->active : 0, out, len);
@@ -692,10 +693,10 @@ print_session(const struct msg_info *m, int w, time_t now)
 
 	format_time(m->created, created, sizeof created);
 	format_time(m->attached_at, attached, sizeof attached);
-	snprintf(size, sizeof size, "%ux%u", m->cols, m->rows);
+	fmt_buf(size, sizeof size, "%ux%u", m->cols, m->rows);
 	format_idle(m, now, idle, sizeof idle);
 	if (m->ttl == 0)
-		snprintf(ttl, sizeof ttl, "-");
+		fmt_buf(ttl, sizeof ttl, "-");
 	else
 		duration_format(m->ttl, ttl, sizeof ttl);
 	printf("%-*s  %-8s  %7lu  %-9s  %-19s  %-19s  %6s  %6s  %s\n", w,
@@ -780,7 +781,7 @@ kill_session(const char *dir, const char *name, uint32_t flags)
 	int		 fd, created, r;
 
 	memset(&o, 0, sizeof o);
-	snprintf(l.dir, sizeof l.dir, "%s", dir);
+	fmt_buf(l.dir, sizeof l.dir, "%s", dir);
 	l.name = name;
 	l.opts = &o;
 	l.others = 0;
@@ -795,7 +796,7 @@ kill_session(const char *dir, const char *name, uint32_t flags)
 	    KILL_TIMEOUT);
 	/* A refusal (busy, denied, out of descriptors) is no success. */
 	if (r == -2 && proto_get_text(&body, &code, text, sizeof text) != 0)
-		snprintf(text, sizeof text, "malformed error message");
+		fmt_buf(text, sizeof text, "malformed error message");
 	buf_free(&in);
 	close(fd);
 	if (r == -2 && code == ERR_ATTACHED)

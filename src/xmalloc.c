@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -68,12 +69,12 @@ xasprintf(char **out, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	va_copy(ap2, ap);
-	len = vsnprintf(NULL, 0, fmt, ap);
+	len = fmt_vbuf(NULL, 0, fmt, ap);
 	va_end(ap);
 	if (len < 0)
 		fatalx("bad format string %s", fmt);
 	*out = xmalloc((size_t)len + 1);
-	vsnprintf(*out, (size_t)len + 1, fmt, ap2);
+	fmt_vbuf(*out, (size_t)len + 1, fmt, ap2);
 	va_end(ap2);
 	return len;
 }
