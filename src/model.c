@@ -20,6 +20,8 @@
  * the output has been sent: a prompt, an echo or a short listing costs
  * microseconds, and an idle session never has a second thread (its stack,
  * and the pages of libc and the dynamic linker that starting one touches).
+ * Nor does it take locks: the mutexes and condition variables are made
+ * with the thread, and until then every call here is the host's alone.
  * If the thread cannot be started, the host goes on feeding the model
  * itself.
  */
@@ -52,8 +54,10 @@ struct model {
 	int		 mirrored;	/* data[cap + i] is data[i] */
 	struct screen	*screen;
 	pthread_t	 thread;
-	int		 threaded;	/* the thread runs (or ran: stop) */
+	int		 threaded;	/* the thread runs (or ran: stop); the
+					   locks below exist only then */
 	int		 cannot;	/* it could not be started */
+	int		 held;		/* model_lock took busy */
 	uint64_t	 inline_ms;	/* fed inline since inline_from, ... */
 	uint64_t	 inline_from;	/* ... from this offset */
 	pthread_mutex_t	 wake;		/* head, fed, stop */
@@ -202,9 +206,20 @@ model_feed_inline(struct model *m)
 	model_copy_title(m);
 }
 
+static void
+model_unsync(struct model *m)
+{
+	pthread_mutex_destroy(&m->wake);
+	pthread_mutex_destroy(&m->busy);
+	pthread_cond_destroy(&m->more);
+	pthread_cond_destroy(&m->done);
+}
+
 /*
  * Start the thread, if it does not run yet. Before it does, the model is
- * only the caller's; if it cannot, the caller keeps feeding the model.
+ * only the caller's, and nothing needs a lock (nor glibc's thread code,
+ * whose pages would be an idle host's RSS); if it cannot, the caller
+ * keeps feeding the model.
  */
 static void
 model_thread(struct model *m)
@@ -218,11 +233,16 @@ model_thread(struct model *m)
 	 * libvterm keeps arrays the size of each chunk fed on the stack, and
 	 * musl (the static build) gives a thread only 128 KiB by default.
 	 */
+	pthread_mutex_init(&m->wake, NULL);
+	pthread_mutex_init(&m->busy, NULL);
+	compat_cond_init(&m->more);
+	pthread_cond_init(&m->done, NULL);
 	pthread_attr_init(&ta);
 	pthread_attr_setstacksize(&ta, MODEL_STACK);
 	e = pthread_create(&m->thread, &ta, model_main, m);
 	pthread_attr_destroy(&ta);
 	if (e != 0) {
+		model_unsync(m);
 		log_debug("cannot start the screen model's thread (error %d): "
 		    "the session's own thread feeds it", e);
 		m->cannot = 1;
@@ -242,10 +262,6 @@ model_start(const struct ring *ring, struct screen *screen)
 	m->mirrored = ring->mirrored;
 	m->screen = screen;
 	m->head = m->fed = ring_head(ring);
-	pthread_mutex_init(&m->wake, NULL);
-	pthread_mutex_init(&m->busy, NULL);
-	compat_cond_init(&m->more);
-	pthread_cond_init(&m->done, NULL);
 	if (pipe(m->wake_fd) == -1)
 		fatal("pipe");
 	compat_set_nonblock(m->wake_fd[0], 1);
@@ -308,6 +324,8 @@ model_fed(struct model *m)
 {
 	uint64_t	 fed;
 
+	if (!m->threaded)
+		return m->fed;
 	pthread_mutex_lock(&m->wake);
 	fed = m->fed;
 	pthread_mutex_unlock(&m->wake);
@@ -325,6 +343,8 @@ model_fed_wake(struct model *m, uint64_t head)
 {
 	uint64_t	 fed;
 
+	if (!m->threaded)
+		return m->fed;
 	pthread_mutex_lock(&m->wake);
 	fed = m->fed;
 	if (head - fed >= m->cap)
@@ -337,6 +357,8 @@ model_fed_wake(struct model *m, uint64_t head)
 void
 model_wait(struct model *m, uint64_t upto)
 {
+	if (!m->threaded)
+		return;		/* model_publish fed it all */
 	pthread_mutex_lock(&m->wake);
 	if (upto > m->head)
 		upto = m->head;
@@ -358,7 +380,8 @@ model_lock(struct model *m, uint64_t head)
 {
 	model_publish(m, head);
 	model_wait(m, head);
-	pthread_mutex_lock(&m->busy);
+	if ((m->held = m->threaded))
+		pthread_mutex_lock(&m->busy);
 	return m->screen;
 }
 
@@ -369,6 +392,10 @@ model_lock(struct model *m, uint64_t head)
 void
 model_title(struct model *m, char *buf, size_t size)
 {
+	if (!m->threaded) {
+		fmt_buf(buf, size, "%s", m->title);
+		return;
+	}
 	pthread_mutex_lock(&m->wake);
 	fmt_buf(buf, size, "%s", m->title);
 	pthread_mutex_unlock(&m->wake);
@@ -377,7 +404,9 @@ model_title(struct model *m, char *buf, size_t size)
 void
 model_unlock(struct model *m)
 {
-	pthread_mutex_unlock(&m->busy);
+	if (m->held)
+		pthread_mutex_unlock(&m->busy);
+	m->held = 0;
 }
 
 /* Stop the thread; the screen is the caller's again. */
@@ -386,19 +415,17 @@ model_stop(struct model *m)
 {
 	if (m == NULL)
 		return;
-	pthread_mutex_lock(&m->wake);
+	if (m->threaded) {
+		pthread_mutex_lock(&m->wake);
+		m->stop = 1;
+		pthread_cond_signal(&m->more);
+		pthread_mutex_unlock(&m->wake);
+		pthread_join(m->thread, NULL);
+		model_unsync(m);
+	}
 	if (m->skipped > 0)
 		log_debug("model: passed over %llu bytes of floods",
 		    (unsigned long long)m->skipped);
-	m->stop = 1;
-	pthread_cond_signal(&m->more);
-	pthread_mutex_unlock(&m->wake);
-	if (m->threaded)
-		pthread_join(m->thread, NULL);
-	pthread_mutex_destroy(&m->wake);
-	pthread_mutex_destroy(&m->busy);
-	pthread_cond_destroy(&m->more);
-	pthread_cond_destroy(&m->done);
 	close(m->wake_fd[0]);
 	close(m->wake_fd[1]);
 	free(m);
