@@ -3,6 +3,9 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#if defined(__linux__)
+#include <sys/ioctl.h>
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -15,6 +18,7 @@
 #endif
 
 #include "compat.h"
+#include "fmt.h"
 
 /* The uid of the process at the other end of a unix socket. */
 int
@@ -206,27 +210,58 @@ compat_memrchr(const void *p, int c, size_t n)
 }
 
 /*
- * The name of a pty master's slave into buf. ptsname_r where it exists
- * (glibc, musl, macOS 10.13.4 on, FreeBSD 13 on); elsewhere ptsname,
- * whose static buffer only the main thread ever uses.
+ * A new pty master (read-write, not the controlling terminal, unlocked)
+ * and the name of its slave into buf. On Linux these are an open and two
+ * ioctls, made here: glibc's posix_openpt, grantpt, unlockpt and ptsname_r
+ * do the same, spread over three stretches of its text that a session host
+ * touches for nothing else, and each stays in the host's RSS. Elsewhere,
+ * the POSIX calls (ptsname where ptsname_r is missing: only the main
+ * thread ever uses its static buffer).
  */
 int
-compat_ptsname(int fd, char *buf, size_t size)
+compat_openpt(char *buf, size_t size)
 {
-#if defined(__linux__) || defined(__APPLE__) || defined(__FreeBSD__)
-	return ptsname_r(fd, buf, size) == 0 ? 0 : -1;
+	int		 fd, e;
+#if defined(__linux__)
+	int		 unlock = 0;
+	unsigned int	 n;
+
+	if ((fd = open("/dev/ptmx", O_RDWR | O_NOCTTY)) == -1)
+		return -1;
+	if (ioctl(fd, TIOCSPTLCK, &unlock) == -1 ||
+	    ioctl(fd, TIOCGPTN, &n) == -1)
+		goto fail;
+	if ((size_t)fmt_buf(buf, size, "/dev/pts/%u", n) >= size) {
+		errno = ERANGE;
+		goto fail;
+	}
+	return fd;
+#else
+	if ((fd = posix_openpt(O_RDWR | O_NOCTTY)) == -1)
+		return -1;
+	if (grantpt(fd) == -1 || unlockpt(fd) == -1)
+		goto fail;
+#if defined(__APPLE__) || defined(__FreeBSD__)
+	if (ptsname_r(fd, buf, size) != 0)
+		goto fail;
 #else
 	const char	*name;
 
 	if ((name = ptsname(fd)) == NULL)
-		return -1;
+		goto fail;
 	if (strlen(name) >= size) {
 		errno = ERANGE;
-		return -1;
+		goto fail;
 	}
 	memcpy(buf, name, strlen(name) + 1);
-	return 0;
 #endif
+	return fd;
+#endif
+fail:
+	e = errno;
+	close(fd);
+	errno = e;
+	return -1;
 }
 
 /* size (at most 256) random bytes from the kernel, or -1. */

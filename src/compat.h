@@ -30,7 +30,7 @@ void	*compat_mirror_alloc(size_t);
 void	 compat_mirror_free(void *, size_t);
 ssize_t	 compat_recvmsg_cloexec(int, struct msghdr *);
 void	*compat_memrchr(const void *, int, size_t);
-int	 compat_ptsname(int, char *, size_t);
+int	 compat_openpt(char *, size_t);
 int	 compat_entropy(void *, size_t);
 void	 compat_cond_init(pthread_cond_t *);
 struct timespec compat_cond_deadline(int);

@@ -114,9 +114,7 @@ pty_spawn(const struct pty_spec *spec, pid_t *pid, char *why, size_t size)
 	char	 slave[256];
 	ssize_t	 n;
 
-	if ((master = posix_openpt(O_RDWR | O_NOCTTY)) == -1 ||
-	    grantpt(master) == -1 || unlockpt(master) == -1 ||
-	    compat_ptsname(master, slave, sizeof slave) == -1) {
+	if ((master = compat_openpt(slave, sizeof slave)) == -1) {
 		fmt_buf(why, size, "cannot open a pty: %s", strerror(errno));
 		return -1;
 	}
