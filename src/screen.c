@@ -2648,6 +2648,25 @@ line_same(const struct line *x, const struct line *y)
 }
 
 /*
+ * Do two history lines the same but for trailing spaces go on alike? As
+ * on the screen (goes_on_same): a space pushed into the last column goes
+ * on in the next line, and the gap it was written for does not.
+ */
+static int
+hist_goes_on_same(struct screen *a, struct screen *b, size_t i)
+{
+	const struct line	*x, *y;
+	int			 p = hist_goes_on(a, i), q = hist_goes_on(b, i);
+
+	if (p == q)
+		return 1;
+	x = &a->hist[(a->hist_first + i) % a->hist_max];
+	y = &b->hist[(b->hist_first + i) % b->hist_max];
+	return p ? x->len > 0 && x->text[x->len - 1] == ' ' :
+	    y->len > 0 && y->text[y->len - 1] == ' ';
+}
+
+/*
  * Do the rows go on alike? A repaint writes a gap before later glyphs as
  * spaces, which look the same; an insert may then push such a space into
  * the last column, where it is a glyph (the row goes on in the next) and
@@ -2706,8 +2725,7 @@ screen_same(struct screen *a, struct screen *b)
 		const struct line *y = &b->hist[(b->hist_first + i) %
 		    b->hist_max];
 
-		if (!line_same(x, y) ||
-		    hist_goes_on(a, i) != hist_goes_on(b, i))
+		if (!line_same(x, y) || !hist_goes_on_same(a, b, i))
 			return 0;
 	}
 	for (k = 0; k <= a->alt; k++)
