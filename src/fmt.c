@@ -47,7 +47,8 @@ pad(struct out *o, char c, long long count)
 
 	memset(run, c, sizeof run);
 	while (count > 0) {
-		step = count < (long long)sizeof run ? count : (long long)sizeof run;
+		step = count < (long long)sizeof run ? count :
+		    (long long)sizeof run;
 		put(o, run, (size_t)step);
 		count -= step;
 	}

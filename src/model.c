@@ -392,13 +392,11 @@ model_lock(struct model *m, uint64_t head)
 void
 model_title(struct model *m, char *buf, size_t size)
 {
-	if (!m->threaded) {
-		fmt_buf(buf, size, "%s", m->title);
-		return;
-	}
-	pthread_mutex_lock(&m->wake);
+	if (m->threaded)
+		pthread_mutex_lock(&m->wake);
 	fmt_buf(buf, size, "%s", m->title);
-	pthread_mutex_unlock(&m->wake);
+	if (m->threaded)
+		pthread_mutex_unlock(&m->wake);
 }
 
 void

@@ -2648,20 +2648,19 @@ line_same(const struct line *x, const struct line *y)
 }
 
 /*
- * Do two history lines the same but for trailing spaces go on alike? As
- * on the screen (goes_on_same): a space pushed into the last column goes
- * on in the next line, and the gap it was written for does not.
+ * Do history line i of a and b (x and y), the same but for trailing
+ * spaces, go on alike? As on the screen (goes_on_same): a space pushed
+ * into the last column goes on in the next line, and the gap it was
+ * written for does not.
  */
 static int
-hist_goes_on_same(struct screen *a, struct screen *b, size_t i)
+hist_goes_on_same(struct screen *a, struct screen *b, size_t i,
+    const struct line *x, const struct line *y)
 {
-	const struct line	*x, *y;
-	int			 p = hist_goes_on(a, i), q = hist_goes_on(b, i);
+	int	 p = hist_goes_on(a, i), q = hist_goes_on(b, i);
 
 	if (p == q)
 		return 1;
-	x = &a->hist[(a->hist_first + i) % a->hist_max];
-	y = &b->hist[(b->hist_first + i) % b->hist_max];
 	return p ? x->len > 0 && x->text[x->len - 1] == ' ' :
 	    y->len > 0 && y->text[y->len - 1] == ' ';
 }
@@ -2725,7 +2724,7 @@ screen_same(struct screen *a, struct screen *b)
 		const struct line *y = &b->hist[(b->hist_first + i) %
 		    b->hist_max];
 
-		if (!line_same(x, y) || !hist_goes_on_same(a, b, i))
+		if (!line_same(x, y) || !hist_goes_on_same(a, b, i, x, y))
 			return 0;
 	}
 	for (k = 0; k <= a->alt; k++)
