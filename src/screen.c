@@ -77,6 +77,7 @@ struct line {
 	char		*text;		/* rendered: SGR and UTF-8 */
 	size_t		 len;
 	int		 wrapped;	/* goes on in the next line */
+	uint16_t	 cols;		/* the width it was drawn at */
 };
 
 /* What the scanner follows: the modes libvterm does not report. */
@@ -573,6 +574,7 @@ hist_push(struct screen *s, struct grid *g, int row)
 	l = &s->hist[at];
 	l->len = buf_len(b);
 	l->wrapped = row_wraps(s, g, row);
+	l->cols = (uint16_t)g->cols;
 	l->text = xmalloc(l->len + 1);
 	if (l->len > 0)
 		memcpy(l->text, buf_ptr(b), l->len);
@@ -2810,17 +2812,22 @@ repaint(struct screen *s, struct buf *b, size_t max, size_t lines,
 		struct line *l = &s->hist[(s->hist_first + first - 1) %
 		    s->hist_max];
 
-		if (bytes + l->len + 2 > max)
+		/* The longest line end: a wrap into an empty line. */
+		if (bytes + l->len + 5 > max)
 			break;
-		bytes += l->len + 2;
+		bytes += l->len + 5;
 		first--;
 	}
 	/*
 	 * A line that wraps is left for the terminal to carry on into the
-	 * next one, which only the next line's first glyph does: before an
+	 * next one, which only the next line's first glyph does. Before an
 	 * empty line (one a scroll of the region or an erase left behind),
-	 * CR LF ends it, or every line after would land a row too high. At
-	 * the bottom, that glyph scrolls, and a scroll fills the new row
+	 * a space makes the wrap and is erased, as on the screen below, so
+	 * that the line goes on as the terminal's did (and joins what the
+	 * program writes into the first row after the attach); a line drawn
+	 * at another width may not reach the last column, so CR LF ends it
+	 * there, or every line after would land a row too high. At the
+	 * bottom, that glyph scrolls, and a scroll fills the new row
 	 * with the pen's background (BCE): before a line whose first glyph
 	 * has a pen of its own, a space in the plain pen wraps instead, and
 	 * a BS goes back onto it (found by fuzz_screen).
@@ -2832,10 +2839,15 @@ repaint(struct screen *s, struct buf *b, size_t max, size_t lines,
 		    s->hist_max];
 
 		buf_put(b, l->text, l->len);
-		if (!l->wrapped || (i + 1 < s->hist_len ? n->len == 0 :
-		    row_end(s, g, 0) == 0))
+		if (!l->wrapped)
 			put_crlf(g, b);
-		else if (i + 1 < s->hist_len ? n->len > 1 &&
+		else if (i + 1 < s->hist_len ? n->len == 0 :
+		    row_end(s, g, 0) == 0) {
+			if (l->cols == g->cols)
+				put_str(b, " \r\033[K");
+			else
+				put_crlf(g, b);
+		} else if (i + 1 < s->hist_len ? n->len > 1 &&
 		    n->text[0] == '\033' && n->text[1] == '[' :
 		    !pen_equal(&g->row[0][0].pen, &s->blank))
 			put_str(b, " \b");

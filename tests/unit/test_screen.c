@@ -1163,8 +1163,13 @@ test_wrap_before_empty(void)
 	    "a wrapped row above a region that scrolled its next row away "
 	    "goes on in what comes there after an attach");
 	small_case("a wrapped line in the history, its next row erased",
-	    "aaaaaaaaaa\r\n\r\n\r\nZ\r\n", "\033[4;2H",
+	    "aaaaaaaaaa \r\033[K\r\n\r\nZ\r\n", "\033[4;2H",
 	    "aaaaaaaaaac\033[2K\033[4;1HZ\n", NULL);
+	attach_case(4, 10, "aaaaaaaaaac\033[2K\033[4;1HZ\n", "\033[Hbb",
+	    "a wrapped line in the history, its next row erased, goes on in "
+	    "what comes there after an attach");
+	attach_case(4, 10, "aaaaaaaaaac\033[2K\033[4;1HZ\n\n", "\033[Hbb",
+	    "a wrapped line in the history before an empty one");
 }
 
 /*
