@@ -130,9 +130,11 @@ restores_first(const uint8_t *rest, size_t len)
  * A client attaching now: a new model fed s's repaint. NULL where what
  * follows cannot go on the same: a DECRST 1049 or 1048 on the normal
  * screen restores the cursor that the last DECSET 1049 saved (in libvterm
- * and tmux), which a repaint does not save again; and with left and right
+ * and tmux), which a repaint does not save again; with left and right
  * margins (which tmux ignores), libvterm puts the cursor left of them in
- * origin mode, where no CUP can.
+ * origin mode, where no CUP can; and a row marked as going on in the next
+ * with a blank last column, a mark no repaint sets
+ * (fuzz/open/fixpoint-attach-latent-wrap).
  */
 static struct screen *
 attach(struct screen *s, int rows, int cols, size_t hist,
@@ -144,7 +146,7 @@ attach(struct screen *s, int rows, int cols, size_t hist,
 	buf_init(&a, REPAINT_BUF);
 	screen_repaint(s, &a, SCREEN_REPAINT_MAX);
 	if ((memmem(buf_ptr(&a), buf_len(&a), "\033[?1049h", 8) == NULL &&
-	    restores_first(rest, len)) ||
+	    restores_first(rest, len)) || screen_latent_wrap(s) ||
 	    memmem(buf_ptr(&a), buf_len(&a), "\033[?69h", 6) != NULL) {
 		buf_free(&a);
 		return NULL;

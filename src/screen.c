@@ -2753,6 +2753,26 @@ screen_at_rest(const struct screen *s)
 }
 
 /*
+ * Does a row of the normal screen (above its last) go on in the next
+ * while its last column is blank? Inserts pushed the glyphs that made it
+ * wrap off the edge, and kept the mark (tmux keeps it too); no sequence a
+ * repaint could send sets it on such a row in every terminal, so the
+ * attached terminal's row ends there (fuzz/open/fixpoint-attach-latent-wrap).
+ */
+int
+screen_latent_wrap(const struct screen *s)
+{
+	const struct grid	*g = &s->grids[0];
+	int			 r;
+
+	for (r = 0; r + 1 < g->rows; r++)
+		if ((g->used[r] & ROW_WRAPPED) &&
+		    cell_is_blank(&g->row[r][g->cols - 1], &s->blank))
+			return 1;
+	return 0;
+}
+
+/*
  * How many lines have scrolled off the screen since it began (lines a
  * skip passed over are not counted).
  */

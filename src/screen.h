@@ -34,6 +34,7 @@ const char	*screen_title(const struct screen *);
 size_t		 screen_history(const struct screen *);
 size_t		 screen_memory(const struct screen *);
 int		 screen_at_rest(const struct screen *);
+int		 screen_latent_wrap(const struct screen *);
 int		 screen_same(struct screen *, struct screen *);
 
 #endif
