@@ -1252,9 +1252,13 @@ scan_csi(struct screen *s, char final)
 		/*
 		 * A region of less than two rows is ignored by xterm and
 		 * tmux (the cursor does not even go home); libvterm 0.1.4
-		 * takes one of a single row, so it does not see it.
+		 * takes one of a single row, so it does not see it. A
+		 * bottom given as 0 is row 1 to tmux, so that region is
+		 * ignored too, where libvterm took it for none (the whole
+		 * screen) and xterm takes it for the last row.
 		 */
-		if (scan_span_empty(sc, s->rows)) {
+		if (scan_span_empty(sc, s->rows) ||
+		    (sc->nparams > 1 && sc->params[1] == 0)) {
 			sc->cancel = 1;
 			return;
 		}

@@ -525,6 +525,14 @@ printf 'XY' >"$W/ww1.p2"
 cp "$W/ww1.p2" "$W/ww2.p2"
 scenes_then "waiting to wrap" "glyphs after the attach" ww1 ww2
 
+# A scrolling region whose bottom is given as 0: tmux ignores it, so the
+# region before it stays (libvterm 0.1.4 took it for the whole screen,
+# xterm for one down to the last row). The program's next lines scroll
+# that region after a fresh attach.
+printf '\e[3;5r\e[4;1Hr\e[2;0r\e[5;1Hs' >"$W/rb0.p1"
+printf '\n\nt\n' >"$W/rb0.p2"
+scenes_then "a region with a bottom of 0" "lines after the attach" rb0
+
 # A glyph drawn in the last column with autowrap off, then autowrap back
 # on: the cursor does not wait to wrap, the next glyph takes that column.
 printf '\e[3;1H\e[?7l%s\e[?7h' "$(printf 'n%.0s' $(seq 1 80))" >"$W/ww3.p1"

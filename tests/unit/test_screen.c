@@ -1052,6 +1052,13 @@ test_after_attach(void)
 	sized_case(4, 10, "a scrolling region of one row is ignored, as in "
 	    "xterm and tmux", "\033[2;2Hx\033[3;3r\033[4;1Ha\nb\nc",
 	    " x\r\n\r\na\r\n b\r\n  c\033[4;4H", "\033[3;3r");
+	sized_case(4, 10, "a scrolling region with a bottom of 0 is ignored, "
+	    "as in tmux (libvterm took the whole screen)",
+	    "\033[2;3r\033[2;2Hx\033[2;0r\033[3;1Ha\nb",
+	    "\033[2J\r\na\r\n b", "\033[2;r");
+	attach_case(4, 10, "\033[2;3r\033[2;2Hx\033[2;0r", "\033[3;1Ha\nb\nc",
+	    "a scrolling region with a bottom of 0: output after an attach "
+	    "lands the same");
 	attach_case(4, 10, "\033[3mab\033[?1049h\033[0mvim", "\033[?1049lX",
 	    "the pen saved when the alternate screen began comes back at "
 	    "its end after an attach");
