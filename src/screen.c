@@ -1610,6 +1610,15 @@ scan_byte(struct screen *s, uint8_t c)
 		sc->state = SC_GROUND;
 		return SCAN_KEEP;
 	case SC_CSI:
+		/*
+		 * DEL and bytes of characters inside a CSI are ignored, as
+		 * tmux ignores them, and the sequence goes on; libvterm
+		 * 0.1.4 ended it there and drew the character (a lone
+		 * combining mark in the first column: found by fuzz_screen),
+		 * so it is given NULs instead.
+		 */
+		if (c >= 0x7f)
+			return SCAN_NUL;
 		if (c < 0x20) {
 			if (c == 0x0e || c == 0x0f)
 				sc->pending = c;

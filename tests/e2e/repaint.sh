@@ -533,6 +533,12 @@ printf '\e[3;5r\e[4;1Hr\e[2;0r\e[5;1Hs' >"$W/rb0.p1"
 printf '\n\nt\n' >"$W/rb0.p2"
 scenes_then "a region with a bottom of 0" "lines after the attach" rb0
 
+# DEL and a character inside a CSI: tmux ignores them and the sequence
+# goes on (libvterm 0.1.4 ended it there and drew the rest as text).
+printf 'ab\e[2\xcc\x8a;3Hx\e[3\x7f;4Hy' >"$W/csg.p1"
+pair csg 80 24 -- "${DRV[@]}" @T@ "$W/csg.p1"
+attach_fresh csg "DEL and a character inside a CSI"
+
 # A glyph drawn in the last column with autowrap off, then autowrap back
 # on: the cursor does not wait to wrap, the next glyph takes that column.
 printf '\e[3;1H\e[?7l%s\e[?7h' "$(printf 'n%.0s' $(seq 1 80))" >"$W/ww3.p1"

@@ -1056,6 +1056,11 @@ test_after_attach(void)
 	    "as in tmux (libvterm took the whole screen)",
 	    "\033[2;3r\033[2;2Hx\033[2;0r\033[3;1Ha\nb",
 	    "\033[2J\r\na\r\n b", "\033[2;r");
+	sized_case(4, 10, "DEL and characters inside a CSI are ignored, as in "
+	    "tmux (libvterm ended the sequence and drew them)",
+	    "ab\033[2\xcc\x8a;3Hx\033[3\x7f;4Hy\033[\xc3\xa9x"
+	    "\033[?10\017 1\xcc\x8a", "ab\r\n  x\r\n   y\r\n\033[3;5H",
+	    NULL);
 	attach_case(4, 10, "\033[2;3r\033[2;2Hx\033[2;0r", "\033[3;1Ha\nb\nc",
 	    "a scrolling region with a bottom of 0: output after an attach "
 	    "lands the same");
