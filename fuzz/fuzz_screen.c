@@ -133,8 +133,8 @@ restores_first(const uint8_t *rest, size_t len)
  * and tmux), which a repaint does not save again; with left and right
  * margins (which tmux ignores), libvterm puts the cursor left of them in
  * origin mode, where no CUP can; and a row marked as going on in the next
- * with a blank last column, a mark no repaint sets
- * (fuzz/open/fixpoint-attach-latent-wrap).
+ * with a blank last column, or the bottom row marked so, marks no repaint
+ * sets (fuzz/open/fixpoint-attach-latent-wrap).
  */
 static struct screen *
 attach(struct screen *s, int rows, int cols, size_t hist,

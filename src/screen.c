@@ -2766,11 +2766,13 @@ screen_at_rest(const struct screen *s)
 }
 
 /*
- * Does a row of the normal screen (above its last) go on in the next
- * while its last column is blank? Inserts pushed the glyphs that made it
- * wrap off the edge, and kept the mark (tmux keeps it too); no sequence a
- * repaint could send sets it on such a row in every terminal, so the
- * attached terminal's row ends there (fuzz/open/fixpoint-attach-latent-wrap).
+ * Does the normal screen hold a mark of going on in the next row that no
+ * repaint sets? One on a row whose last column is blank: inserts pushed
+ * the glyphs that made it wrap off the edge, and kept the mark (tmux
+ * keeps it too), and no sequence sets it on such a row in every terminal.
+ * Or one on the bottom row, whose next row a scroll down or an insert of
+ * lines pushed off the screen: a wrap there would scroll. The attached
+ * terminal's row ends there (fuzz/open/fixpoint-attach-latent-wrap).
  */
 int
 screen_latent_wrap(const struct screen *s)
@@ -2778,9 +2780,9 @@ screen_latent_wrap(const struct screen *s)
 	const struct grid	*g = &s->grids[0];
 	int			 r;
 
-	for (r = 0; r + 1 < g->rows; r++)
-		if ((g->used[r] & ROW_WRAPPED) &&
-		    cell_is_blank(&g->row[r][g->cols - 1], &s->blank))
+	for (r = 0; r < g->rows; r++)
+		if ((g->used[r] & ROW_WRAPPED) && (r + 1 == g->rows ||
+		    cell_is_blank(&g->row[r][g->cols - 1], &s->blank)))
 			return 1;
 	return 0;
 }
