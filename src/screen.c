@@ -197,6 +197,7 @@ struct screen {
 	int		 moved;		/* the cursor moved since */
 	int		 scrolled;	/* its row scrolled up since */
 	int		 rep_width;	/* of the last glyph, which REP repeats */
+	int		 rep_before;	/* rep_width before a DECALN */
 
 	uint8_t		 utf8[4];	/* an unfinished UTF-8 sequence */
 	int		 utf8_have;
@@ -1594,8 +1595,10 @@ scan_byte(struct screen *s, uint8_t c)
 		    sc->inter == ')')) {
 			sc->pending = sc->inter;
 			sc->designate = (char)c;
-		} else if (c == '8' && sc->inter == '#')
+		} else if (c == '8' && sc->inter == '#') {
 			sc->pending = '#';	/* DECALN */
+			s->rep_before = s->rep_width;
+		}
 		else if (c >= '3' && c <= '6' && sc->inter == '#') {
 			/*
 			 * Double-height and double-width lines: ignored, as
@@ -1820,6 +1823,12 @@ scan_decaln(struct screen *s)
 	s->modes.top = s->modes.bottom = 0;
 	vterm_input_write(s->vt, home, sizeof home - 1);
 	s->moved = 1;
+	/*
+	 * libvterm draws its glyphs without making them the glyph REP
+	 * repeats: with none before, a REP after it looped forever (found
+	 * by fuzz_screen). REP goes on repeating the glyph before.
+	 */
+	s->rep_width = s->rep_before;
 }
 
 /*

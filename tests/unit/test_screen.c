@@ -639,7 +639,9 @@ test_rep(void)
 {
 	static const char *nothing[] = { "\033[b", "\033[2b",
 	    "\033[2;5r\033[2b", "\xe2\x80\x8b\033[b",
-	    "\xcc\x81\033[3b", "\033c\033[b" };
+	    "\xcc\x81\033[3b", "\033c\033[b",
+	    /* DECALN's glyphs are none to repeat (libvterm looped) */
+	    "\033#8\033[b", "\033#8\033[1;2b" };
 	struct screen	*s;
 	char		*r;
 	size_t		 i;
