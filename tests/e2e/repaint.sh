@@ -1044,9 +1044,11 @@ robust r-random "cat $W/random.bin"
 robust r-esc "cat $W/bad-esc.bin"
 robust r-csi-args "printf '\\033[1;2;3;4;5;6;7;8;9;10;11;12;13;14;15;16;17;18;19;20m'"
 robust r-utf8 "cat $W/bad-utf8.bin"
+# A REP after DECALN with no glyph before it looped forever in libvterm.
+robust r-rep "printf '\\033#8\\033[b'"
 robust r-4m "perl $W/bigwrite.pl $W/r-4m.n lines"
 robust r-4m-line "perl $W/bigwrite.pl $W/r-4m-line.n line"
-ROBUST="r-random r-esc r-csi-args r-utf8 r-4m r-4m-line"
+ROBUST="r-random r-esc r-csi-args r-utf8 r-rep r-4m r-4m-line"
 for r in $ROBUST; do
 	t=$r
 	[ "$r" = r-random ] && t="r-random (TETHER_TEST_SEED=$SEED)"
