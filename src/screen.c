@@ -2820,6 +2820,29 @@ put_crlf(const struct grid *g, struct buf *b)
 }
 
 /*
+ * The end of a line of the repaint (of the history or the screen) that
+ * goes on in the next (wraps) or not. Into an empty next line (a scroll of
+ * the region or an erase left it), a space makes the wrap and goes: the
+ * line goes on in the next as the terminal's did, and joins what the
+ * program writes there after the attach. Into one whose first glyph has a
+ * pen of its own (pen), a space in the plain pen makes the wrap and a BS
+ * goes back onto it: where the wrap scrolls, the new row is filled with
+ * the pen's background (BCE; found by fuzz_screen). Otherwise the next
+ * glyph wraps.
+ */
+static void
+put_line_end(const struct grid *g, struct buf *b, int wraps, int empty,
+    int pen)
+{
+	if (!wraps)
+		put_crlf(g, b);
+	else if (empty)
+		put_str(b, " \r\033[K");
+	else if (pen)
+		put_str(b, " \b");
+}
+
+/*
  * The repaint, with at most lines lines of history (none in place). In
  * place, the screen is not cleared first (tmux, VTE and others scroll a
  * cleared screen into their scrollback): the rows of the normal screen
@@ -2863,55 +2886,32 @@ repaint(struct screen *s, struct buf *b, size_t max, size_t lines,
 		first--;
 	}
 	/*
-	 * A line that wraps is left for the terminal to carry on into the
-	 * next one, which only the next line's first glyph does. Before an
-	 * empty line (one a scroll of the region or an erase left behind),
-	 * a space makes the wrap and is erased, as on the screen below, so
-	 * that the line goes on as the terminal's did (and joins what the
-	 * program writes into the first row after the attach); a line drawn
-	 * at another width may not reach the last column, so CR LF ends it
-	 * there, or every line after would land a row too high. At the
-	 * bottom, that glyph scrolls, and a scroll fills the new row
-	 * with the pen's background (BCE): before a line whose first glyph
-	 * has a pen of its own, a space in the plain pen wraps instead, and
-	 * a BS goes back onto it (found by fuzz_screen).
+	 * History lines end as the screen's rows do (put_line_end), but for
+	 * one drawn at another width: it may not reach the last column to
+	 * wrap, so before an empty line CR LF ends it there, or every line
+	 * after would land a row too high.
 	 */
 	g = &s->grids[0];
 	for (i = first; i < s->hist_len; i++) {
 		struct line *l = &s->hist[(s->hist_first + i) % s->hist_max];
 		struct line *n = &s->hist[(s->hist_first + i + 1) %
 		    s->hist_max];
+		int empty = i + 1 < s->hist_len ? n->len == 0 :
+		    row_end(s, g, 0) == 0;
 
 		buf_put(b, l->text, l->len);
-		if (!l->wrapped)
-			put_crlf(g, b);
-		else if (i + 1 < s->hist_len ? n->len == 0 :
-		    row_end(s, g, 0) == 0) {
-			if (l->cols == g->cols)
-				put_str(b, " \r\033[K");
-			else
-				put_crlf(g, b);
-		} else if (i + 1 < s->hist_len ? n->len > 1 &&
-		    n->text[0] == '\033' && n->text[1] == '[' :
-		    !pen_equal(&g->row[0][0].pen, &s->blank))
-			put_str(b, " \b");
+		put_line_end(g, b, l->wrapped && (!empty ||
+		    l->cols == g->cols), empty, i + 1 < s->hist_len ?
+		    n->len > 1 && n->text[0] == '\033' && n->text[1] == '[' :
+		    !pen_equal(&g->row[0][0].pen, &s->blank));
 	}
 	for (r = 0; r < g->rows; r++) {
 		render_row(s, g, r, b);
 		if (r + 1 >= g->rows)
 			break;
-		/*
-		 * Into an empty row (a scroll of the region or an erase
-		 * left it), a space makes the wrap and goes: the row goes
-		 * on in the next as the terminal's did, and joins what the
-		 * program writes there after the attach.
-		 */
-		if (!row_wraps(s, g, r))
-			put_crlf(g, b);
-		else if (row_end(s, g, r + 1) == 0)
-			put_str(b, " \r\033[K");
-		else if (!pen_equal(&g->row[r + 1][0].pen, &s->blank))
-			put_str(b, " \b");
+		put_line_end(g, b, row_wraps(s, g, r),
+		    row_end(s, g, r + 1) == 0,
+		    !pen_equal(&g->row[r + 1][0].pen, &s->blank));
 	}
 	if (s->alt) {
 		put_fmt(b, "\033[%d;%dH", s->saved.row + 1, s->saved.col + 1);
