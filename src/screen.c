@@ -2415,12 +2415,16 @@ screen_memory(const struct screen *s)
  * cursor stays on it, and the next glyph goes to the next line: so it is
  * when nothing has moved the cursor since that glyph, and autowrap was on
  * when it was drawn (as in libvterm and tmux: with it off, the next glyph
- * takes the last column again, even once it is back on) and is on now.
+ * takes the last column again, even once it is back on). Autowrap turned
+ * off after that glyph leaves the wait set: libvterm still wraps at the
+ * next glyph, tmux drops it, xterm writes it in the last column. The
+ * repaint sets the wait with autowrap on and turns it off after, as the
+ * program did, so that each terminal goes on as it would have.
  */
 static int
 screen_phantom(struct screen *s)
 {
-	return !s->moved && s->last_wrap && s->modes.autowrap &&
+	return !s->moved && s->last_wrap &&
 	    s->last_end >= s->cols &&
 	    s->cursor.row == s->last_row && s->cursor.col == s->last_col &&
 	    s->last_row < s->rows && s->last_col < s->cols;

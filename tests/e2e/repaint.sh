@@ -545,6 +545,15 @@ printf '\e[3;1H\e[?7l%s\e[?7h' "$(printf 'n%.0s' $(seq 1 80))" >"$W/ww3.p1"
 cp "$W/ww1.p2" "$W/ww3.p2"
 scenes_then "autowrap off at the last column" "glyphs after the attach" ww3
 
+# Autowrap turned off while the cursor waits to wrap: the wait stays, and
+# each terminal does with the next glyphs what it does after the program's
+# own bytes (tmux drops them, xterm writes them in the last column,
+# libvterm wraps), so the repaint leaves the same wait before it turns
+# autowrap off.
+printf '\e[3;1H%s\e[?7l' "$(printf 'p%.0s' $(seq 1 80))" >"$W/ww4.p1"
+cp "$W/ww1.p2" "$W/ww4.p2"
+scenes_then "autowrap off while waiting to wrap" "glyphs after the attach" ww4
+
 # Several modes in one sequence are all set, and one with a colon in it
 # is ignored (libvterm 0.1.4 set only the first, and took CSI 4:1 h for
 # insert mode).

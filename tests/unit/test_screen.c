@@ -1113,6 +1113,15 @@ test_after_attach(void)
 	attach_case(4, 10, "\033[?7l0123456789\033[?7h", "qr",
 	    "a glyph drawn with autowrap off in the last column: glyphs "
 	    "after an attach land the same");
+	small_case("autowrap turned off while the cursor waits to wrap: the "
+	    "wait stays, set again before autowrap goes off (libvterm)",
+	    "\033[1;10H\033[0m\017\033(B9\033[0m\033[?7l", NULL,
+	    "0123456789\033[?7l", NULL);
+	attach_case(4, 10, "0123456789\033[?7l", "qr",
+	    "autowrap off while the cursor waits to wrap: glyphs after an "
+	    "attach land the same");
+	attach_case(4, 10, "0123456789\033[?7l", "\033[?7hqr",
+	    "and once it is back on");
 	attach_case(4, 10, "\0337;\033[?1049h", "\033[?1049l\033[?1049lX",
 	    "a second DECRST 1049 after an attach restores what the first "
 	    "did");
