@@ -139,6 +139,7 @@ struct scanner {
 	int		 params[SCAN_PARAMS];	/* -1: missing */
 	uint32_t	 sub;		/* bit i: params[i] follows a colon */
 	uint8_t		 sgr;		/* PEN_DIM | PEN_CONCEAL after an SGR */
+	uint8_t		 sgr_before;	/* and before it */
 	int		 bad;		/* a CSI we do not follow */
 	int		 drop;		/* a CSI libvterm must not see */
 	int		 cancel;	/* this one either (scan_csi) */
@@ -146,7 +147,8 @@ struct scanner {
 	/*
 	 * A change that must wait until libvterm has drawn what came
 	 * before it: SO, SI, '(' or ')' (with the set in designate), 'm'
-	 * (dim and conceal, in sgr), '#' (DECALN), 'a' or 'A' (the
+	 * (dim and conceal, in sgr), 'S' (the same, and the SGR again
+	 * for libvterm: sgr_again), '#' (DECALN), 'a' or 'A' (the
 	 * alternate screen), 'H' (a cursor movement), 'c' (RIS), '7'
 	 * (DECSC), '8' (DECRC), 'T' (HTS), 'g', '3' (TBC: the stop at
 	 * the cursor, all), 'w' or 'W' (DECAWM off or on: a glyph drawn
@@ -1160,6 +1162,7 @@ scan_sgr(struct screen *s)
 	uint8_t		 v = s->modes.sgr;
 	int		 i, p;
 
+	sc->sgr_before = v;
 	if (sc->nparams == 0)
 		v = 0;
 	for (i = 0; i < sc->nparams; i++) {
@@ -1183,6 +1186,51 @@ scan_sgr(struct screen *s)
 	}
 	sc->sgr = v;
 	sc->pending = 'm';
+	/*
+	 * A 38 or 48 with nothing after it: tmux and xterm ignore it, where
+	 * libvterm 0.1.4 reads the parameter after the last, left over from
+	 * an earlier, longer sequence, as a palette and a colour (found by
+	 * fuzz_screen: the pen then depended on what came long before).
+	 * libvterm gets the sequence without it instead (sgr_again).
+	 */
+	i = sc->nparams - 1;
+	if (i >= 0 && !(sc->sub & (1u << i)) &&
+	    (sc->params[i] == 38 || sc->params[i] == 48)) {
+		sc->cancel = 1;
+		sc->pending = 'S';
+	}
+}
+
+/*
+ * Give libvterm the SGR just scanned, cancelled for its last parameter
+ * (scan_sgr), without that parameter. One with a parameter the scanner
+ * did not keep whole (it stops at 6 digits) is dropped, and so are the
+ * modes scan_sgr took from it.
+ */
+static void
+sgr_again(struct screen *s)
+{
+	struct scanner	*sc = &s->scan;
+	char		 b[16 + SCAN_PARAMS * 8];
+	int		 i, n = 0;
+
+	if (sc->nparams < 2)
+		return;
+	b[n++] = '\033';
+	b[n++] = '[';
+	for (i = 0; i < sc->nparams - 1; i++) {
+		if (sc->params[i] >= 100000) {
+			s->modes.sgr = sc->sgr_before;
+			return;
+		}
+		if (i > 0)
+			b[n++] = sc->sub & (1u << i) ? ':' : ';';
+		if (sc->params[i] >= 0)
+			n += snprintf(b + n, sizeof b - (size_t)n, "%d",
+			    sc->params[i]);
+	}
+	b[n++] = 'm';
+	vterm_input_write(s->vt, b, (size_t)n);
 }
 
 /*
@@ -1988,8 +2036,11 @@ scan(struct screen *s, uint8_t *p, size_t len)
 			scan_altscreen(s, cs == 'a');
 		else if (cs == 0x0e || cs == 0x0f)
 			s->modes.gl = cs == 0x0e;
-		else if (cs == 'm')
+		else if (cs == 'm' || cs == 'S') {
 			s->modes.sgr = sc->sgr;
+			if (cs == 'S')
+				sgr_again(s);
+		}
 		else if (cs == '#')
 			scan_decaln(s);
 		else if (cs == 'H')

@@ -539,6 +539,12 @@ printf 'ab\e[2\xcc\x8a;3Hx\e[3\x7f;4Hy' >"$W/csg.p1"
 pair csg 80 24 -- "${DRV[@]}" @T@ "$W/csg.p1"
 attach_fresh csg "DEL and a character inside a CSI"
 
+# A 38 or 48 with nothing after it: tmux ignores it (libvterm 0.1.4 took
+# the parameters left over from an earlier, longer sequence for a colour).
+printf '\e[1;5;3H\e[38mX\e[1;48mY\e[0m\e[2;1Hz' >"$W/sg38.p1"
+pair sg38 80 24 -- "${DRV[@]}" @T@ "$W/sg38.p1"
+attach_fresh sg38 "a 38 or 48 with nothing after it"
+
 # A glyph drawn in the last column with autowrap off, then autowrap back
 # on: the cursor does not wait to wrap, the next glyph takes that column.
 printf '\e[3;1H\e[?7l%s\e[?7h' "$(printf 'n%.0s' $(seq 1 80))" >"$W/ww3.p1"

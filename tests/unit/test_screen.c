@@ -1113,6 +1113,13 @@ test_after_attach(void)
 	attach_case(4, 10, "\033[?7l0123456789\033[?7h", "qr",
 	    "a glyph drawn with autowrap off in the last column: glyphs "
 	    "after an attach land the same");
+	small_case("a 38 or 48 with nothing after it is ignored (tmux), not "
+	    "a colour from an earlier, longer sequence (libvterm 0.1.4)",
+	    "    X\033[0;1mY\033[0m\r\n", NULL,
+	    "\033[1;5;3H\033[38mX\033[1;48mY", NULL);
+	attach_case(4, 10, "\033[1;5;3H", "\033[38mX\033[1;5;3;48mY",
+	    "a 38 or 48 with nothing after it: the pen after an attach is "
+	    "the same");
 	small_case("autowrap turned off while the cursor waits to wrap: the "
 	    "wait stays, set again before autowrap goes off (libvterm)",
 	    "\033[1;10H\033[0m\017\033(B9\033[0m\033[?7l", NULL,
