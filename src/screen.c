@@ -1160,7 +1160,7 @@ scan_sgr(struct screen *s)
 {
 	struct scanner	*sc = &s->scan;
 	uint8_t		 v = s->modes.sgr;
-	int		 i, p;
+	int		 i, p, bare = 0;
 
 	sc->sgr_before = v;
 	if (sc->nparams == 0)
@@ -1183,19 +1183,21 @@ scan_sgr(struct screen *s)
 		    sc->nparams && !(sc->sub & (1u << (i + 1))))
 			i += sc->params[i + 1] == 5 ? 2 :
 			    sc->params[i + 1] == 2 ? 4 : 1;
+		else if ((p == 38 || p == 48) && i + 1 == sc->nparams)
+			bare = 1;
 	}
 	sc->sgr = v;
 	sc->pending = 'm';
 	/*
-	 * A 38 or 48 with nothing after it: tmux and xterm ignore it, where
-	 * libvterm 0.1.4 reads the parameter after the last, left over from
-	 * an earlier, longer sequence, as a palette and a colour (found by
-	 * fuzz_screen: the pen then depended on what came long before).
-	 * libvterm gets the sequence without it instead (sgr_again).
+	 * A 38 or 48 with nothing after it (not the last value of a
+	 * colour, which the walk above passes over, as libvterm does):
+	 * tmux and xterm ignore it, where libvterm 0.1.4 reads the
+	 * parameter after the last, left over from an earlier, longer
+	 * sequence, as a palette and a colour (found by fuzz_screen: the
+	 * pen then depended on what came long before). libvterm gets the
+	 * sequence without it instead (sgr_again).
 	 */
-	i = sc->nparams - 1;
-	if (i >= 0 && !(sc->sub & (1u << i)) &&
-	    (sc->params[i] == 38 || sc->params[i] == 48)) {
+	if (bare) {
 		sc->cancel = 1;
 		sc->pending = 'S';
 	}

@@ -541,7 +541,9 @@ attach_fresh csg "DEL and a character inside a CSI"
 
 # A 38 or 48 with nothing after it: tmux ignores it (libvterm 0.1.4 took
 # the parameters left over from an earlier, longer sequence for a colour).
+# A colour whose last value is 38 or 48 is another thing.
 printf '\e[1;5;3H\e[38mX\e[1;48mY\e[0m\e[2;1Hz' >"$W/sg38.p1"
+printf '\e[38;5;38;48;2;0;0;38mW\e[0;38;2;1;2;48mV\e[0m' >>"$W/sg38.p1"
 pair sg38 80 24 -- "${DRV[@]}" @T@ "$W/sg38.p1"
 attach_fresh sg38 "a 38 or 48 with nothing after it"
 

@@ -1117,6 +1117,9 @@ test_after_attach(void)
 	    "a colour from an earlier, longer sequence (libvterm 0.1.4)",
 	    "    X\033[0;1mY\033[0m\r\n", NULL,
 	    "\033[1;5;3H\033[38mX\033[1;48mY", NULL);
+	small_case("but a colour whose last value is 38 or 48 is kept",
+	    "\033[0;38;5;38;48;2;0;0;38mX\033[0;38;2;1;2;48mY", NULL,
+	    "\033[38;5;38;48;2;0;0;38mX\033[0;38;2;1;2;48mY", NULL);
 	attach_case(4, 10, "\033[1;5;3H", "\033[38mX\033[1;5;3;48mY",
 	    "a 38 or 48 with nothing after it: the pen after an attach is "
 	    "the same");
