@@ -1123,6 +1123,10 @@ test_after_attach(void)
 	attach_case(4, 10, "\033[1;5;3H", "\033[38mX\033[1;5;3;48mY",
 	    "a 38 or 48 with nothing after it: the pen after an attach is "
 	    "the same");
+	attach_case(4, 10, "\033[?7l0123456789", "\xe6\xbc\xa2x",
+	    "a wide glyph after a glyph drawn in the last column with "
+	    "autowrap off (libvterm wraps it): the row does not go on, "
+	    "before an attach or after");
 	small_case("autowrap turned off while the cursor waits to wrap: the "
 	    "wait stays, set again before autowrap goes off (libvterm)",
 	    "\033[1;10H\033[0m\017\033(B9\033[0m\033[?7l", NULL,
