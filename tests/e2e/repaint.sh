@@ -547,6 +547,12 @@ printf '\e[38;5;38;48;2;0;0;38mW\e[0;38;2;1;2;48mV\e[0m' >>"$W/sg38.p1"
 pair sg38 80 24 -- "${DRV[@]}" @T@ "$W/sg38.p1"
 attach_fresh sg38 "a 38 or 48 with nothing after it"
 
+# DECSET and DECRST 1048: tmux ignores them (xterm saves and restores the
+# cursor; libvterm 0.1.4 did so in the slot that DECSET 47 also writes).
+printf '\e[2;3H\e[?1048h\e[3;1Habc\e[?1048lX' >"$W/dc48.p1"
+pair dc48 80 24 -- "${DRV[@]}" @T@ "$W/dc48.p1"
+attach_fresh dc48 "DECSET and DECRST 1048"
+
 # A glyph drawn in the last column with autowrap off, then autowrap back
 # on: the cursor does not wait to wrap, the next glyph takes that column.
 printf '\e[3;1H\e[?7l%s\e[?7h' "$(printf 'n%.0s' $(seq 1 80))" >"$W/ww3.p1"

@@ -1136,6 +1136,14 @@ test_after_attach(void)
 	    "attach land the same");
 	attach_case(4, 10, "0123456789\033[?7l", "\033[?7hqr",
 	    "and once it is back on");
+	small_case("DECSET and DECRST 1048 are ignored (tmux)", "abc", "\033[3;4H",
+	    "\033[2;3H\033[?1048h\033[3;1Habc\033[?1048l", NULL);
+	small_case("DECSET 1048 saves nothing for a DECRC (tmux)", "abc",
+	    "\033[2;3H", "\033[2;3H\0337\033[4;1H\033[?1048h\033[3;1Habc"
+	    "\0338", NULL);
+	attach_case(4, 10, "\033[s0123\033[?47h", "\033[?1048lX",
+	    "DECRST 1048 on the alternate screen of a DECSET 47: glyphs after "
+	    "an attach land the same");
 	attach_case(4, 10, "\0337;\033[?1049h", "\033[?1049l\033[?1049lX",
 	    "a second DECRST 1049 after an attach restores what the first "
 	    "did");
