@@ -1233,7 +1233,7 @@ sgr_again(struct screen *s)
 		if (i > 0)
 			b[n++] = sc->sub & (1u << i) ? ':' : ';';
 		if (sc->params[i] >= 0)
-			n += snprintf(b + n, sizeof b - (size_t)n, "%d",
+			n += fmt_buf(b + n, sizeof b - (size_t)n, "%d",
 			    sc->params[i]);
 	}
 	b[n++] = 'm';
