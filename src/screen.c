@@ -139,7 +139,6 @@ struct scanner {
 	int		 params[SCAN_PARAMS];	/* -1: missing */
 	uint32_t	 sub;		/* bit i: params[i] follows a colon */
 	uint8_t		 sgr;		/* PEN_DIM | PEN_CONCEAL after an SGR */
-	uint8_t		 sgr_before;	/* and before it */
 	int		 bad;		/* a CSI we do not follow */
 	int		 drop;		/* a CSI libvterm must not see */
 	int		 cancel;	/* this one either (scan_csi) */
@@ -1167,7 +1166,6 @@ scan_sgr(struct screen *s)
 	uint8_t		 v = s->modes.sgr;
 	int		 i, p, bare = 0;
 
-	sc->sgr_before = v;
 	if (sc->nparams == 0)
 		v = 0;
 	for (i = 0; i < sc->nparams; i++) {
@@ -1211,10 +1209,10 @@ scan_sgr(struct screen *s)
 /*
  * Give libvterm the SGR just scanned, cancelled for its last parameter
  * (scan_sgr), without that parameter. One with a parameter the scanner
- * did not keep whole (it stops at 6 digits) is dropped, and so are the
- * modes scan_sgr took from it.
+ * did not keep whole (it stops at 6 digits) is dropped: returns 0, and
+ * the modes scan_sgr took from it do not apply.
  */
-static void
+static int
 sgr_again(struct screen *s)
 {
 	struct scanner	*sc = &s->scan;
@@ -1222,14 +1220,12 @@ sgr_again(struct screen *s)
 	int		 i, n = 0;
 
 	if (sc->nparams < 2)
-		return;
+		return 1;
 	b[n++] = '\033';
 	b[n++] = '[';
 	for (i = 0; i < sc->nparams - 1; i++) {
-		if (sc->params[i] >= 100000) {
-			s->modes.sgr = sc->sgr_before;
-			return;
-		}
+		if (sc->params[i] >= 100000)
+			return 0;
 		if (i > 0)
 			b[n++] = sc->sub & (1u << i) ? ':' : ';';
 		if (sc->params[i] >= 0)
@@ -1238,6 +1234,7 @@ sgr_again(struct screen *s)
 	}
 	b[n++] = 'm';
 	vterm_input_write(s->vt, b, (size_t)n);
+	return 1;
 }
 
 /*
@@ -2052,9 +2049,8 @@ scan(struct screen *s, uint8_t *p, size_t len)
 		else if (cs == 0x0e || cs == 0x0f)
 			s->modes.gl = cs == 0x0e;
 		else if (cs == 'm' || cs == 'S') {
-			s->modes.sgr = sc->sgr;
-			if (cs == 'S')
-				sgr_again(s);
+			if (cs == 'm' || sgr_again(s))
+				s->modes.sgr = sc->sgr;
 		}
 		else if (cs == '#')
 			scan_decaln(s);
